@@ -1,0 +1,175 @@
+package io.github.etcddiscovery.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+
+/**
+ * How to reach etcd. Shared by registration and discovery.
+ */
+@ConfigurationProperties(EtcdProperties.PREFIX)
+public class EtcdProperties {
+
+	public static final String PREFIX = "spring.cloud.etcd";
+
+	/**
+	 * Whether etcd support is enabled at all.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * etcd client URLs, for example http://etcd-0:2379. The client fails over between them.
+	 */
+	private List<String> endpoints = new ArrayList<>(List.of("http://localhost:2379"));
+
+	/**
+	 * Key prefix the client applies to every key it reads or writes, to share one etcd
+	 * between teams or environments.
+	 */
+	private @Nullable String namespace;
+
+	/**
+	 * User name for etcd authentication.
+	 */
+	private @Nullable String username;
+
+	/**
+	 * Password for etcd authentication. Never logged nor shown.
+	 */
+	private @Nullable String password;
+
+	/**
+	 * How long to wait for a connection to an etcd endpoint.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Upper bound for every single etcd request; nothing waits longer on an unreachable etcd.
+	 */
+	private Duration requestTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Fails fast, with a message naming the property and its fix, on values that cannot work.
+	 */
+	public void validate() {
+		if (this.endpoints == null || this.endpoints.isEmpty()
+				|| this.endpoints.stream().allMatch(e -> !StringUtils.hasText(e))) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", "[]", "no etcd endpoint is configured",
+					"Set " + PREFIX + ".endpoints to the client URL of your etcd, e.g. http://localhost:2379.");
+		}
+		for (String endpoint : this.endpoints) {
+			validateEndpoint(endpoint);
+		}
+		requirePositive(PREFIX + ".connect-timeout", this.connectTimeout);
+		requirePositive(PREFIX + ".request-timeout", this.requestTimeout);
+	}
+
+	private static void validateEndpoint(String endpoint) {
+		String fix = "Use a URL of the form http://host:2379 or https://host:2379.";
+		URI uri;
+		try {
+			uri = URI.create(endpoint.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", endpoint, "it is not a valid URL", fix);
+		}
+		if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", endpoint,
+					"the scheme must be http or https", fix);
+		}
+		if (uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", endpoint, "it has no valid host and port",
+					fix);
+		}
+	}
+
+	static void requirePositive(String property, @Nullable Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new InvalidEtcdPropertyException(property, value, "it must be positive",
+					"Set " + property + " to a positive duration such as 5s, or remove it to use the default.");
+		}
+	}
+
+	/**
+	 * The endpoints as URIs, without any user info, safe to show in logs and health.
+	 */
+	public List<URI> endpointUris() {
+		return this.endpoints.stream().filter(StringUtils::hasText).map(e -> URI.create(e.trim())).toList();
+	}
+
+	public List<String> displayEndpoints() {
+		return endpointUris().stream().map(u -> u.getScheme() + "://" + u.getHost() + ":" + u.getPort()).toList();
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getEndpoints() {
+		return this.endpoints;
+	}
+
+	public void setEndpoints(List<String> endpoints) {
+		this.endpoints = endpoints;
+	}
+
+	public @Nullable String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(@Nullable String namespace) {
+		this.namespace = namespace;
+	}
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
+
+	@Override
+	public String toString() {
+		return "EtcdProperties{enabled=" + this.enabled + ", endpoints=" + displayEndpoints() + ", namespace="
+				+ this.namespace + ", username=" + this.username + ", password="
+				+ (this.password == null ? "null" : "******") + ", connectTimeout=" + this.connectTimeout
+				+ ", requestTimeout=" + this.requestTimeout + "}";
+	}
+
+}

@@ -1,0 +1,36 @@
+package io.github.etcddiscovery.discovery;
+
+import io.etcd.jetcd.Client;
+import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
+import io.github.etcddiscovery.client.EtcdProperties;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The watch-backed view both discovery clients read from.
+ */
+@AutoConfiguration(after = EtcdClientAutoConfiguration.class)
+@ConditionalOnEtcdDiscoveryEnabled
+@EnableConfigurationProperties(EtcdDiscoveryProperties.class)
+public class EtcdDiscoveryCacheAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdDiscoveryCache etcdDiscoveryCache(Client client, EtcdProperties etcdProperties,
+			EtcdDiscoveryProperties properties) {
+		properties.validate();
+		return new EtcdDiscoveryCache(client, etcdProperties, properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdHeartbeatPublisher etcdHeartbeatPublisher(EtcdDiscoveryCache cache,
+			ApplicationEventPublisher publisher) {
+		return new EtcdHeartbeatPublisher(cache, publisher);
+	}
+
+}

@@ -1,0 +1,294 @@
+package io.github.etcddiscovery.discovery;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How this application registers itself in etcd and discovers others.
+ */
+@ConfigurationProperties(EtcdDiscoveryProperties.PREFIX)
+public class EtcdDiscoveryProperties {
+
+	public static final String PREFIX = "spring.cloud.etcd.discovery";
+
+	/** etcd cannot keep a lease shorter than this alive. */
+	public static final Duration MIN_TTL = Duration.ofSeconds(2);
+
+	/**
+	 * Whether service discovery and registration through etcd are enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Whether to register this application in etcd.
+	 */
+	private boolean register = true;
+
+	/**
+	 * Whether to remove the registration on shutdown. When false, the registration
+	 * disappears only when its lease expires.
+	 */
+	private boolean deregister = true;
+
+	/**
+	 * Whether startup fails when etcd cannot be reached. When false, the application starts
+	 * and registers in the background as soon as etcd answers.
+	 */
+	private boolean failFast = false;
+
+	/**
+	 * Key prefix under which instances are stored as {prefix}/{serviceId}/{instanceId}.
+	 */
+	private String prefix = "/services";
+
+	/**
+	 * Service name to register under. Defaults to spring.application.name.
+	 */
+	private @Nullable String serviceName;
+
+	/**
+	 * Unique id of this instance within its service. Defaults to a random id per process.
+	 */
+	private @Nullable String instanceId;
+
+	/**
+	 * Host name peers use to reach this instance. Defaults to the local host name, or the IP
+	 * address with prefer-ip-address.
+	 */
+	private @Nullable String host;
+
+	/**
+	 * Whether to register the IP address rather than the host name.
+	 */
+	private boolean preferIpAddress = false;
+
+	/**
+	 * IP address to register when prefer-ip-address is set. Defaults to the first
+	 * non-loopback address.
+	 */
+	private @Nullable String ipAddress;
+
+	/**
+	 * Port to register. Defaults to the port the web server listens on. A non-web
+	 * application registers only when this is set.
+	 */
+	private @Nullable Integer port;
+
+	/**
+	 * Whether peers should call this instance over https.
+	 */
+	private boolean secure = false;
+
+	/**
+	 * Metadata registered with this instance, visible to peers as
+	 * ServiceInstance#getMetadata.
+	 */
+	private Map<String, String> metadata = new LinkedHashMap<>();
+
+	/**
+	 * Zone of this instance, registered as the "zone" metadata entry that Spring Cloud
+	 * LoadBalancer's zone preference reads.
+	 */
+	private @Nullable String zone;
+
+	/**
+	 * Lease time-to-live: how long an instance that died without deregistering stays
+	 * visible. At least 2s.
+	 */
+	private Duration ttl = Duration.ofSeconds(10);
+
+	/**
+	 * Whether discovery also returns instances whose status is not UP (OUT_OF_SERVICE,
+	 * DOWN, ...).
+	 */
+	private boolean includeNotUpInstances = false;
+
+	/**
+	 * Order of this discovery client among others in a composite.
+	 */
+	private int order = 0;
+
+	/**
+	 * Checks what cannot work, before anything talks to etcd.
+	 */
+	public void validate() {
+		if (this.prefix == null || !this.prefix.trim().startsWith("/") || this.prefix.trim().equals("/")) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".prefix", this.prefix,
+					"it must start with a slash and name a directory",
+					"Set " + PREFIX + ".prefix to a path such as /services.");
+		}
+		if (this.ttl == null || this.ttl.compareTo(MIN_TTL) < 0) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".ttl", this.ttl,
+					"etcd does not keep leases shorter than " + MIN_TTL.toSeconds() + "s alive",
+					"Set " + PREFIX + ".ttl to 2s or more; 10s is a good default.");
+		}
+		if (this.port != null && (this.port < 1 || this.port > 65535)) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".port", this.port, "it is out of range 1-65535",
+					"Set " + PREFIX + ".port to the port peers should call, or remove it to use the web server's.");
+		}
+		if (this.instanceId != null) {
+			requireKeySegment(PREFIX + ".instance-id", this.instanceId);
+		}
+		if (this.serviceName != null) {
+			requireKeySegment(PREFIX + ".service-name", this.serviceName);
+		}
+	}
+
+	/** Ids become one segment of the key: a slash would move the instance elsewhere. */
+	public static void requireKeySegment(String property, String value) {
+		if (value.isBlank() || value.contains("/")) {
+			throw new InvalidEtcdPropertyException(property, value, "it must be non-empty and contain no '/'",
+					"Set " + property + " to a name without slashes, such as 'orders'.");
+		}
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public boolean isRegister() {
+		return this.register;
+	}
+
+	public void setRegister(boolean register) {
+		this.register = register;
+	}
+
+	public boolean isDeregister() {
+		return this.deregister;
+	}
+
+	public void setDeregister(boolean deregister) {
+		this.deregister = deregister;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	public String getPrefix() {
+		return this.prefix;
+	}
+
+	public void setPrefix(String prefix) {
+		this.prefix = prefix;
+	}
+
+	public @Nullable String getServiceName() {
+		return this.serviceName;
+	}
+
+	public void setServiceName(@Nullable String serviceName) {
+		this.serviceName = serviceName;
+	}
+
+	public @Nullable String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(@Nullable String instanceId) {
+		this.instanceId = instanceId;
+	}
+
+	public @Nullable String getHost() {
+		return this.host;
+	}
+
+	public void setHost(@Nullable String host) {
+		this.host = host;
+	}
+
+	public boolean isPreferIpAddress() {
+		return this.preferIpAddress;
+	}
+
+	public void setPreferIpAddress(boolean preferIpAddress) {
+		this.preferIpAddress = preferIpAddress;
+	}
+
+	public @Nullable String getIpAddress() {
+		return this.ipAddress;
+	}
+
+	public void setIpAddress(@Nullable String ipAddress) {
+		this.ipAddress = ipAddress;
+	}
+
+	public @Nullable Integer getPort() {
+		return this.port;
+	}
+
+	public void setPort(@Nullable Integer port) {
+		this.port = port;
+	}
+
+	public boolean isSecure() {
+		return this.secure;
+	}
+
+	public void setSecure(boolean secure) {
+		this.secure = secure;
+	}
+
+	public Map<String, String> getMetadata() {
+		return this.metadata;
+	}
+
+	public void setMetadata(Map<String, String> metadata) {
+		this.metadata = metadata;
+	}
+
+	public @Nullable String getZone() {
+		return this.zone;
+	}
+
+	public void setZone(@Nullable String zone) {
+		this.zone = zone;
+	}
+
+	public Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(Duration ttl) {
+		this.ttl = ttl;
+	}
+
+	public boolean isIncludeNotUpInstances() {
+		return this.includeNotUpInstances;
+	}
+
+	public void setIncludeNotUpInstances(boolean includeNotUpInstances) {
+		this.includeNotUpInstances = includeNotUpInstances;
+	}
+
+	public int getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(int order) {
+		this.order = order;
+	}
+
+	@Override
+	public String toString() {
+		return "EtcdDiscoveryProperties{enabled=" + this.enabled + ", register=" + this.register + ", prefix="
+				+ this.prefix + ", serviceName=" + this.serviceName + ", instanceId=" + this.instanceId + ", host="
+				+ this.host + ", port=" + this.port + ", ttl=" + this.ttl + "}";
+	}
+
+}

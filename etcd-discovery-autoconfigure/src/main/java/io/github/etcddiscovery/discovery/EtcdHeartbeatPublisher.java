@@ -1,0 +1,29 @@
+package io.github.etcddiscovery.discovery;
+
+import java.util.Set;
+
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Publishes Spring Cloud's {@link HeartbeatEvent} whenever the discovery view changes, with
+ * the etcd revision as its value, so that gateways and other listeners refresh at once.
+ */
+public class EtcdHeartbeatPublisher implements EtcdDiscoveryCache.ServiceChangeListener {
+
+	private final EtcdDiscoveryCache cache;
+
+	private final ApplicationEventPublisher publisher;
+
+	public EtcdHeartbeatPublisher(EtcdDiscoveryCache cache, ApplicationEventPublisher publisher) {
+		this.cache = cache;
+		this.publisher = publisher;
+		cache.addListener(this);
+	}
+
+	@Override
+	public void servicesChanged(Set<String> serviceIds) {
+		this.publisher.publishEvent(new HeartbeatEvent(this.cache, this.cache.getRevision()));
+	}
+
+}

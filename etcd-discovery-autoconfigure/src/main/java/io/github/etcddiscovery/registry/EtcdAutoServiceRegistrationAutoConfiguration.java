@@ -1,0 +1,87 @@
+package io.github.etcddiscovery.registry;
+
+import io.github.etcddiscovery.discovery.ConditionalOnEtcdDiscoveryEnabled;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AllNestedConditions;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.server.context.ConfigurableWebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationConfiguration;
+import org.springframework.cloud.commons.util.InetUtils;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Registers this application on startup and deregisters it on shutdown.
+ */
+@AutoConfiguration(after = { EtcdServiceRegistryAutoConfiguration.class, AutoServiceRegistrationConfiguration.class,
+		AutoServiceRegistrationAutoConfiguration.class, UtilAutoConfiguration.class })
+@ConditionalOnEtcdDiscoveryEnabled
+@ConditionalOnBean(EtcdServiceRegistry.class)
+@Conditional(EtcdAutoServiceRegistrationAutoConfiguration.OnAutoRegistrationEnabled.class)
+public class EtcdAutoServiceRegistrationAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdRegistration etcdRegistration(EtcdDiscoveryProperties properties, Environment environment,
+			InetUtils inetUtils) {
+		return new EtcdRegistrationFactory(properties, environment, inetUtils).create();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdAutoServiceRegistration etcdAutoServiceRegistration(EtcdServiceRegistry registry,
+			EtcdRegistration registration, EtcdDiscoveryProperties properties, ApplicationContext context) {
+		return new EtcdAutoServiceRegistration(registry, registration, properties, context);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebServerInitializedEvent.class)
+	static class WebServerPortConfiguration {
+
+		/** Takes the application's port; a separate management server's port is not ours. */
+		@Bean
+		ApplicationListener<WebServerInitializedEvent> etcdRegistrationPortListener(
+				EtcdAutoServiceRegistration autoRegistration) {
+			return event -> {
+				if (event.getApplicationContext() instanceof ConfigurableWebServerApplicationContext web
+						&& "management".equals(web.getServerNamespace())) {
+					return;
+				}
+				autoRegistration.webServerStarted(event.getWebServer().getPort());
+			};
+		}
+
+	}
+
+	static class OnAutoRegistrationEnabled extends AllNestedConditions {
+
+		OnAutoRegistrationEnabled() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = "spring.cloud.service-registry.auto-registration.enabled",
+				matchIfMissing = true)
+		static class AutoRegistrationEnabled {
+
+		}
+
+		@ConditionalOnProperty(name = "spring.cloud.etcd.discovery.register", matchIfMissing = true)
+		static class EtcdRegisterEnabled {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,102 @@
+package io.github.etcddiscovery.registry;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.etcddiscovery.instance.EtcdServiceInstance;
+import io.github.etcddiscovery.instance.InstanceStatus;
+
+import org.springframework.cloud.client.serviceregistry.Registration;
+
+/**
+ * This application's own instance, as it is registered. The port may only become known once
+ * the web server has started; the status changes through {@link EtcdServiceRegistry#setStatus}.
+ */
+public class EtcdRegistration implements Registration {
+
+	private final String serviceId;
+
+	private final String instanceId;
+
+	private final String host;
+
+	private final boolean secure;
+
+	private final Map<String, String> metadata;
+
+	private volatile int port;
+
+	private volatile String status = InstanceStatus.UP;
+
+	public EtcdRegistration(String serviceId, String instanceId, String host, int port, boolean secure,
+			Map<String, String> metadata) {
+		this.serviceId = serviceId;
+		this.instanceId = instanceId;
+		this.host = host;
+		this.port = port;
+		this.secure = secure;
+		this.metadata = new ConcurrentHashMap<>(metadata);
+	}
+
+	@Override
+	public String getServiceId() {
+		return this.serviceId;
+	}
+
+	@Override
+	public String getInstanceId() {
+		return this.instanceId;
+	}
+
+	@Override
+	public String getHost() {
+		return this.host;
+	}
+
+	@Override
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	@Override
+	public boolean isSecure() {
+		return this.secure;
+	}
+
+	@Override
+	public URI getUri() {
+		return toInstance().getUri();
+	}
+
+	/** Mutable until registration, so that customizers can add entries. */
+	@Override
+	public Map<String, String> getMetadata() {
+		return this.metadata;
+	}
+
+	public String getStatus() {
+		return this.status;
+	}
+
+	void setStatus(String status) {
+		this.status = InstanceStatus.normalize(status);
+	}
+
+	/** What gets written to etcd right now. */
+	public EtcdServiceInstance toInstance() {
+		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, this.port, this.secure, this.status,
+				this.metadata);
+	}
+
+	@Override
+	public String toString() {
+		return "EtcdRegistration{" + this.serviceId + "/" + this.instanceId + " " + this.host + ":" + this.port + " "
+				+ this.status + "}";
+	}
+
+}

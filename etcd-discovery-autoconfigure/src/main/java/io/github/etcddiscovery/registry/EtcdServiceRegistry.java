@@ -1,0 +1,140 @@
+package io.github.etcddiscovery.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.etcd.jetcd.Client;
+import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.client.EtcdUnavailableException;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.instance.EtcdInstanceCodec;
+import io.github.etcddiscovery.lease.Backoff;
+import io.github.etcddiscovery.lease.LeaseSnapshot;
+import io.github.etcddiscovery.lease.LeaseState;
+import io.github.etcddiscovery.lease.LeasedKey;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Registers instances in etcd: one key per instance, {@code {prefix}/{serviceId}/{instanceId}},
+ * attached to a lease that is kept alive, and restored whenever it is lost, until
+ * {@link #deregister}.
+ */
+public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
+
+	/** Quick first retries; capped so that a recovered etcd sees us again within seconds. */
+	private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1500));
+
+	private final Client client;
+
+	private final EtcdProperties etcdProperties;
+
+	private final EtcdDiscoveryProperties properties;
+
+	private final EtcdInstanceCodec codec;
+
+	private final ScheduledExecutorService executor;
+
+	private final Map<String, LeasedKey> leases = new ConcurrentHashMap<>();
+
+	public EtcdServiceRegistry(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties) {
+		this.client = client;
+		this.etcdProperties = etcdProperties;
+		this.properties = properties;
+		this.codec = new EtcdInstanceCodec(properties.getPrefix());
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("etcd-registry-");
+		threads.setDaemon(true);
+		this.executor = Executors.newSingleThreadScheduledExecutor(threads);
+	}
+
+	@Override
+	public void register(@Nullable EtcdRegistration registration) {
+		if (registration == null) {
+			return;
+		}
+		if (registration.getPort() <= 0) {
+			throw new IllegalStateException("Cannot register " + registration + ": its port is not known yet");
+		}
+		String key = this.codec.key(registration.getServiceId(), registration.getInstanceId());
+		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
+				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, RETRY_BACKOFF,
+				Clock.systemUTC());
+		LeasedKey existing = this.leases.putIfAbsent(key, lease);
+		if (existing != null && existing.state() != LeaseState.DEREGISTERED) {
+			return;
+		}
+		this.leases.put(key, lease);
+		try {
+			lease.register(this.properties.isFailFast());
+		}
+		catch (EtcdUnavailableException ex) {
+			this.leases.remove(key, lease);
+			throw new EtcdUnavailableException("Could not register " + registration.getServiceId() + "/"
+					+ registration.getInstanceId() + " in etcd at " + this.etcdProperties.displayEndpoints() + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void deregister(@Nullable EtcdRegistration registration) {
+		if (registration != null) {
+			stop(registration, true);
+		}
+	}
+
+	/**
+	 * Stops keeping the registration alive without removing it: peers see it until its
+	 * lease expires.
+	 */
+	public void abandon(EtcdRegistration registration) {
+		stop(registration, false);
+	}
+
+	private void stop(EtcdRegistration registration, boolean removeKey) {
+		LeasedKey lease = this.leases.remove(this.codec.key(registration.getServiceId(), registration.getInstanceId()));
+		if (lease != null) {
+			lease.deregister(removeKey);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.leases.values().forEach(lease -> lease.deregister(this.properties.isDeregister()));
+		this.leases.clear();
+		this.executor.shutdownNow();
+	}
+
+	@Override
+	public void setStatus(EtcdRegistration registration, String status) {
+		registration.setStatus(status);
+		LeasedKey lease = this.leases.get(this.codec.key(registration.getServiceId(), registration.getInstanceId()));
+		if (lease != null) {
+			lease.rewrite();
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T getStatus(EtcdRegistration registration) {
+		return (T) registration.getStatus();
+	}
+
+	public Optional<LeaseSnapshot> lease(EtcdRegistration registration) {
+		return Optional
+			.ofNullable(this.leases.get(this.codec.key(registration.getServiceId(), registration.getInstanceId())))
+			.map(LeasedKey::snapshot);
+	}
+
+	public List<LeaseSnapshot> leases() {
+		return this.leases.values().stream().map(LeasedKey::snapshot).toList();
+	}
+
+}

@@ -1,0 +1,34 @@
+package io.github.etcddiscovery.registry;
+
+import io.etcd.jetcd.Client;
+import io.github.etcddiscovery.client.ConditionalOnEtcdEnabled;
+import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
+import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@link org.springframework.cloud.client.serviceregistry.ServiceRegistry}; before Spring
+ * Cloud's own auto-configuration so that {@code /actuator/serviceregistry} finds it.
+ */
+@AutoConfiguration(after = EtcdClientAutoConfiguration.class, before = ServiceRegistryAutoConfiguration.class)
+@ConditionalOnEtcdEnabled
+@ConditionalOnProperty(name = "spring.cloud.service-registry.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(EtcdDiscoveryProperties.class)
+public class EtcdServiceRegistryAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdServiceRegistry etcdServiceRegistry(Client client, EtcdProperties etcdProperties,
+			EtcdDiscoveryProperties properties) {
+		properties.validate();
+		return new EtcdServiceRegistry(client, etcdProperties, properties);
+	}
+
+}
