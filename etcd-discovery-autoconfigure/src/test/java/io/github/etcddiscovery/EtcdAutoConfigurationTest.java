@@ -1,0 +1,190 @@
+package io.github.etcddiscovery;
+
+import java.util.Map;
+
+import io.etcd.jetcd.Client;
+import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryClientAutoConfiguration;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.discovery.EtcdReactiveDiscoveryClient;
+import io.github.etcddiscovery.discovery.EtcdReactiveDiscoveryClientAutoConfiguration;
+import io.github.etcddiscovery.health.EtcdHealthAutoConfiguration;
+import io.github.etcddiscovery.health.EtcdHealthIndicator;
+import io.github.etcddiscovery.registry.EtcdAutoServiceRegistration;
+import io.github.etcddiscovery.registry.EtcdAutoServiceRegistrationAutoConfiguration;
+import io.github.etcddiscovery.registry.EtcdRegistration;
+import io.github.etcddiscovery.registry.EtcdServiceRegistry;
+import io.github.etcddiscovery.registry.EtcdServiceRegistryAutoConfiguration;
+import io.github.etcddiscovery.test.SharedEtcd;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which beans exist under which settings. Every switch a user has, and user beans winning
+ * over ours.
+ */
+class EtcdAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class,
+				EtcdDiscoveryCacheAutoConfiguration.class, EtcdDiscoveryClientAutoConfiguration.class,
+				EtcdReactiveDiscoveryClientAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
+				EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdHealthAutoConfiguration.class,
+				UtilAutoConfiguration.class, AutoServiceRegistrationAutoConfiguration.class))
+		.withPropertyValues("spring.cloud.etcd.endpoints=" + SharedEtcd.get().clientEndpoint(),
+				"spring.cloud.etcd.discovery.prefix=" + SharedEtcd.uniquePrefix("autoconfig"),
+				"spring.application.name=orders");
+
+	@Test
+	void everythingIsOnByDefault() {
+		this.runner.run(context -> assertThat(context).hasSingleBean(Client.class)
+			.hasSingleBean(EtcdDiscoveryCache.class)
+			.hasSingleBean(EtcdDiscoveryClient.class)
+			.hasSingleBean(EtcdReactiveDiscoveryClient.class)
+			.hasSingleBean(EtcdServiceRegistry.class)
+			.hasSingleBean(EtcdRegistration.class)
+			.hasSingleBean(EtcdAutoServiceRegistration.class)
+			.hasSingleBean(EtcdHealthIndicator.class)
+			.hasBean("etcdHealthIndicator"));
+	}
+
+	@Test
+	void etcdDisabledTurnsEverythingOff() {
+		this.runner.withPropertyValues("spring.cloud.etcd.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(Client.class)
+				.doesNotHaveBean(EtcdDiscoveryClient.class)
+				.doesNotHaveBean(EtcdServiceRegistry.class)
+				.doesNotHaveBean(EtcdAutoServiceRegistration.class)
+				.doesNotHaveBean(EtcdHealthIndicator.class));
+	}
+
+	@Test
+	void springCloudDiscoveryDisabledTurnsOffDiscoveryAndAutoRegistration() {
+		this.runner.withPropertyValues("spring.cloud.discovery.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(EtcdDiscoveryCache.class)
+				.doesNotHaveBean(EtcdDiscoveryClient.class)
+				.doesNotHaveBean(EtcdReactiveDiscoveryClient.class)
+				.doesNotHaveBean(EtcdAutoServiceRegistration.class)
+				.hasSingleBean(EtcdServiceRegistry.class));
+	}
+
+	@Test
+	void etcdDiscoveryDisabledTurnsOffDiscoveryAndAutoRegistration() {
+		this.runner.withPropertyValues("spring.cloud.etcd.discovery.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(EtcdDiscoveryClient.class)
+				.doesNotHaveBean(EtcdReactiveDiscoveryClient.class)
+				.doesNotHaveBean(EtcdAutoServiceRegistration.class));
+	}
+
+	@Test
+	void blockingAndReactiveClientsHaveTheirOwnSwitches() {
+		this.runner.withPropertyValues("spring.cloud.discovery.blocking.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(EtcdDiscoveryClient.class)
+				.hasSingleBean(EtcdReactiveDiscoveryClient.class));
+		this.runner.withPropertyValues("spring.cloud.discovery.reactive.enabled=false")
+			.run(context -> assertThat(context).hasSingleBean(EtcdDiscoveryClient.class)
+				.doesNotHaveBean(EtcdReactiveDiscoveryClient.class));
+	}
+
+	@Test
+	void autoRegistrationSwitchesLeaveTheRegistryAndDiscoveryAvailable() {
+		for (String off : new String[] { "spring.cloud.service-registry.auto-registration.enabled=false",
+				"spring.cloud.etcd.discovery.register=false" }) {
+			this.runner.withPropertyValues(off)
+				.run(context -> assertThat(context).doesNotHaveBean(EtcdAutoServiceRegistration.class)
+					.doesNotHaveBean(EtcdRegistration.class)
+					.hasSingleBean(EtcdServiceRegistry.class)
+					.hasSingleBean(EtcdDiscoveryClient.class));
+		}
+	}
+
+	@Test
+	void serviceRegistryDisabledTurnsOffRegistration() {
+		this.runner.withPropertyValues("spring.cloud.service-registry.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(EtcdServiceRegistry.class)
+				.doesNotHaveBean(EtcdAutoServiceRegistration.class)
+				.hasSingleBean(EtcdDiscoveryClient.class));
+	}
+
+	@Test
+	void healthIndicatorCanBeSwitchedOff() {
+		this.runner.withPropertyValues("management.health.etcd.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(EtcdHealthIndicator.class));
+	}
+
+	@Test
+	void userBeansWinOverOurs() {
+		this.runner.withUserConfiguration(UserBeans.class)
+			.run(context -> assertThat(context).getBean(EtcdRegistration.class).isSameAs(UserBeans.REGISTRATION));
+	}
+
+	@Test
+	void registrationIsBuiltFromProperties() {
+		this.runner
+			.withPropertyValues("spring.cloud.etcd.discovery.service-name=billing",
+					"spring.cloud.etcd.discovery.instance-id=billing-7", "spring.cloud.etcd.discovery.host=10.1.2.3",
+					"spring.cloud.etcd.discovery.port=8443", "spring.cloud.etcd.discovery.secure=true",
+					"spring.cloud.etcd.discovery.zone=eu-1", "spring.cloud.etcd.discovery.metadata.team=payments")
+			.run(context -> {
+				EtcdRegistration registration = context.getBean(EtcdRegistration.class);
+				assertThat(registration.getServiceId()).isEqualTo("billing");
+				assertThat(registration.getInstanceId()).isEqualTo("billing-7");
+				assertThat(registration.getUri().toString()).isEqualTo("https://10.1.2.3:8443");
+				assertThat(registration.getMetadata()).containsAllEntriesOf(Map.of("zone", "eu-1", "team", "payments"));
+			});
+	}
+
+	@Test
+	void registrationDefaultsToTheApplicationNameAndAUniqueInstanceId() {
+		this.runner.run(first -> this.runner.run(second -> {
+			EtcdRegistration a = first.getBean(EtcdRegistration.class);
+			EtcdRegistration b = second.getBean(EtcdRegistration.class);
+			assertThat(a.getServiceId()).isEqualTo("orders");
+			assertThat(a.getInstanceId()).startsWith("orders-").isNotEqualTo(b.getInstanceId());
+		}));
+	}
+
+	@Test
+	void preferIpAddressRegistersTheConfiguredAddress() {
+		this.runner
+			.withPropertyValues("spring.cloud.etcd.discovery.prefer-ip-address=true",
+					"spring.cloud.etcd.discovery.ip-address=10.9.8.7")
+			.run(context -> assertThat(context.getBean(EtcdRegistration.class).getHost()).isEqualTo("10.9.8.7"));
+	}
+
+	@Test
+	void discoveryPropertiesHaveTheDocumentedDefaults() {
+		this.runner.run(context -> {
+			EtcdDiscoveryProperties properties = context.getBean(EtcdDiscoveryProperties.class);
+			assertThat(properties.getPrefix()).startsWith("/it-autoconfig");
+			assertThat(new EtcdDiscoveryProperties().getPrefix()).isEqualTo("/services");
+			assertThat(new EtcdDiscoveryProperties().getTtl()).hasSeconds(10);
+			assertThat(new EtcdDiscoveryProperties().isFailFast()).isFalse();
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		static final EtcdRegistration REGISTRATION = new EtcdRegistration("custom", "custom-1", "127.0.0.1", 9999,
+				false, Map.of());
+
+		@Bean
+		EtcdRegistration myRegistration() {
+			return REGISTRATION;
+		}
+
+	}
+
+}

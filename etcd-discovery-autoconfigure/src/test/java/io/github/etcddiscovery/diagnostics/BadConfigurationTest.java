@@ -1,0 +1,47 @@
+package io.github.etcddiscovery.diagnostics;
+
+import io.github.etcddiscovery.test.SharedEtcd;
+import io.github.etcddiscovery.testapp.TestApp;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A setting that cannot work stops the application at startup with Spring Boot's failure
+ * report, naming the property, what is wrong, and the fix.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class BadConfigurationTest {
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = {
+			"spring.cloud.etcd.discovery.ttl=1s|spring.cloud.etcd.discovery.ttl|shorter than 2s|Set spring.cloud.etcd.discovery.ttl to 2s or more",
+			"spring.cloud.etcd.endpoints=|spring.cloud.etcd.endpoints|no etcd endpoint is configured|Set spring.cloud.etcd.endpoints",
+			"spring.cloud.etcd.endpoints=localhost:2379|spring.cloud.etcd.endpoints|scheme must be http or https|http://host:2379",
+			"spring.cloud.etcd.endpoints=http://|spring.cloud.etcd.endpoints|not a valid URL|http://host:2379",
+			"spring.cloud.etcd.request-timeout=0s|spring.cloud.etcd.request-timeout|must be positive|positive duration",
+			"spring.cloud.etcd.connect-timeout=-1s|spring.cloud.etcd.connect-timeout|must be positive|positive duration",
+			"spring.cloud.etcd.discovery.service-name=a/b|spring.cloud.etcd.discovery.service-name|contain no '/'|without slashes",
+			"spring.cloud.etcd.discovery.instance-id=x/y|spring.cloud.etcd.discovery.instance-id|contain no '/'|without slashes",
+			"spring.cloud.etcd.discovery.port=70000|spring.cloud.etcd.discovery.port|out of range 1-65535|port peers should call",
+			"spring.application.name=|spring.cloud.etcd.discovery.service-name|no service name|Set spring.application.name" })
+	void failsAtStartupWithWhatAndHowToFix(String setting, String property, String problem, String action,
+			CapturedOutput output) {
+		SpringApplicationBuilder app = new SpringApplicationBuilder(TestApp.class).properties("server.port=0",
+				"spring.application.name=orders", "spring.cloud.etcd.endpoints=" + SharedEtcd.get().clientEndpoint(),
+				"spring.cloud.etcd.discovery.host=127.0.0.1", "spring.cloud.etcd.discovery.prefix=/bad-config",
+				"spring.main.banner-mode=off", setting);
+
+		assertThatThrownBy(app::run).hasStackTraceContaining(property);
+		assertThat(output).contains("APPLICATION FAILED TO START", "The etcd discovery setting '" + property + "'",
+				problem, action);
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.github.etcddiscovery.registry;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import io.github.etcddiscovery.client.EtcdTestClient;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.github.etcddiscovery.test.SharedEtcd;
+import io.github.etcddiscovery.testapp.TestApps;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Taking an instance out of rotation and back, through the registry and through Spring
+ * Cloud's {@code /actuator/serviceregistry} endpoint.
+ */
+class StatusIntegrationTest {
+
+	private EtcdTestClient etcd;
+
+	private TestApps apps;
+
+	@BeforeEach
+	void start(TestInfo test) {
+		String endpoint = SharedEtcd.get().clientEndpoint();
+		this.etcd = new EtcdTestClient(endpoint);
+		this.apps = new TestApps(endpoint, SharedEtcd.uniquePrefix(test.getTestMethod().get().getName()));
+	}
+
+	@AfterEach
+	void stop() {
+		this.apps.close();
+		this.etcd.close();
+	}
+
+	@Test
+	void outOfServiceHidesTheInstanceFromLoadBalancedCallsAndUpRestoresIt() {
+		ConfigurableApplicationContext stays = this.apps.start("orders");
+		ConfigurableApplicationContext paused = this.apps.start("orders");
+		ConfigurableApplicationContext caller = this.apps.start("gateway");
+		EtcdDiscoveryClient view = caller.getBean(EtcdDiscoveryClient.class);
+		await().until(() -> view.getInstances("orders").size() == 2);
+		EtcdServiceRegistry registry = paused.getBean(EtcdServiceRegistry.class);
+		EtcdRegistration registration = TestApps.registration(paused);
+		String key = this.apps.prefix() + "/orders/" + registration.getInstanceId();
+		long leaseBefore = this.etcd.keyValue(key).getLease();
+
+		registry.setStatus(registration, "OUT_OF_SERVICE");
+
+		await().until(() -> view.getInstances("orders").size() == 1);
+		assertThat(reachedInstances(caller, 10)).containsExactly(TestApps.registration(stays).getInstanceId());
+		assertThat((String) registry.getStatus(registration)).isEqualTo("OUT_OF_SERVICE");
+		assertThat(this.etcd.keyValue(key).getLease()).as("same lease").isEqualTo(leaseBefore);
+
+		registry.setStatus(registration, "UP");
+
+		await().until(() -> view.getInstances("orders").size() == 2);
+		assertThat(reachedInstances(caller, 10)).hasSize(2);
+	}
+
+	@Test
+	void serviceRegistryActuatorEndpointReadsAndWritesTheStatus() {
+		ConfigurableApplicationContext app = this.apps.start("orders");
+		String endpoint = "http://127.0.0.1:" + TestApps.port(app) + "/actuator/serviceregistry";
+		RestClient http = RestClient.create();
+		String key = this.apps.prefix() + "/orders/" + TestApps.registration(app).getInstanceId();
+
+		assertThat(http.get().uri(endpoint).retrieve().body(String.class)).contains("UP");
+
+		http.post()
+			.uri(endpoint)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"status\":\"OUT_OF_SERVICE\"}")
+			.retrieve()
+			.toBodilessEntity();
+
+		assertThat(http.get().uri(endpoint).retrieve().body(String.class)).contains("OUT_OF_SERVICE");
+		await().until(() -> this.etcd.value(key).contains("\"status\":\"OUT_OF_SERVICE\""));
+	}
+
+	private static Set<String> reachedInstances(ConfigurableApplicationContext caller, int calls) {
+		RestTemplate restTemplate = caller.getBean(RestTemplate.class);
+		Set<String> reached = new HashSet<>();
+		for (int i = 0; i < calls; i++) {
+			String body = restTemplate.getForObject("http://orders/hello", String.class);
+			reached.add(body.replaceAll(".*\"instance\":\"([^\"]+)\".*", "$1"));
+		}
+		return reached;
+	}
+
+}
