@@ -5,13 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.etcddiscovery.client.EtcdTestClient;
-import io.github.etcddiscovery.test.SharedEtcd;
 import io.github.etcddiscovery.testapp.TestApps;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,22 +33,8 @@ class DiscoveryIntegrationTest {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private EtcdTestClient etcd;
-
-	private TestApps apps;
-
-	@BeforeEach
-	void start(TestInfo test) {
-		String endpoint = SharedEtcd.get().clientEndpoint();
-		this.etcd = new EtcdTestClient(endpoint);
-		this.apps = new TestApps(endpoint, SharedEtcd.uniquePrefix(test.getTestMethod().get().getName()));
-	}
-
-	@AfterEach
-	void stop() {
-		this.apps.close();
-		this.etcd.close();
-	}
+	@RegisterExtension
+	final TestApps apps = TestApps.onSharedEtcd();
 
 	@Test
 	void twoApplicationsFindEachOther() {
@@ -99,7 +81,7 @@ class DiscoveryIntegrationTest {
 	@Test
 	void serviceIdsMatchIgnoringCase() {
 		ConfigurableApplicationContext caller = this.apps.start("caller");
-		this.etcd.put(this.apps.prefix() + "/Orders/a", "127.0.0.1:1001");
+		this.apps.etcd().put(this.apps.prefix() + "/Orders/a", "127.0.0.1:1001");
 		EtcdDiscoveryClient discovery = caller.getBean(EtcdDiscoveryClient.class);
 
 		await().until(() -> discovery.getInstances("orders").size() == 1);
@@ -121,9 +103,9 @@ class DiscoveryIntegrationTest {
 		ConfigurableApplicationContext app = this.apps.start("caller");
 		String prefix = this.apps.prefix();
 		// The seed notes' plain form, Go's naming resolver's form, and a URL.
-		this.etcd.put(prefix + "/order/0001", "127.0.0.1:1212");
-		this.etcd.put(prefix + "/order/10.0.0.7:50051", "{\"Op\":0,\"Addr\":\"10.0.0.7:50051\",\"Metadata\":{\"w\":\"5\"}}");
-		this.etcd.put(prefix + "/order/tls", "https://orders.internal:8443");
+		this.apps.etcd().put(prefix + "/order/0001", "127.0.0.1:1212");
+		this.apps.etcd().put(prefix + "/order/10.0.0.7:50051", "{\"Op\":0,\"Addr\":\"10.0.0.7:50051\",\"Metadata\":{\"w\":\"5\"}}");
+		this.apps.etcd().put(prefix + "/order/tls", "https://orders.internal:8443");
 		EtcdDiscoveryClient discovery = app.getBean(EtcdDiscoveryClient.class);
 
 		await().until(() -> discovery.getInstances("order").size() == 3);
@@ -137,16 +119,16 @@ class DiscoveryIntegrationTest {
 	@Test
 	void garbageIsSkippedWithOneWarningPerKeyAndGoodInstancesStayDiscoverable(CapturedOutput output) {
 		String prefix = this.apps.prefix();
-		this.etcd.put(prefix + "/order/bad-json", "{\"host\":");
-		this.etcd.put(prefix + "/order/good-before", "127.0.0.1:2001");
+		this.apps.etcd().put(prefix + "/order/bad-json", "{\"host\":");
+		this.apps.etcd().put(prefix + "/order/good-before", "127.0.0.1:2001");
 		ConfigurableApplicationContext app = this.apps.start("caller");
 		EtcdDiscoveryClient discovery = app.getBean(EtcdDiscoveryClient.class);
 
-		this.etcd.put(prefix + "/order/no-port", "{\"host\":\"h\"}");
-		this.etcd.put(prefix + "/order/no-port", "{\"host\":\"h\",\"port\":\"x\"}");
-		this.etcd.put(prefix + "/order", "127.0.0.1:9");
-		this.etcd.put(prefix + "/order/binary", new byte[] { (byte) 0xff, 0, (byte) 0xfe });
-		this.etcd.put(prefix + "/order/good-after", "127.0.0.1:2002");
+		this.apps.etcd().put(prefix + "/order/no-port", "{\"host\":\"h\"}");
+		this.apps.etcd().put(prefix + "/order/no-port", "{\"host\":\"h\",\"port\":\"x\"}");
+		this.apps.etcd().put(prefix + "/order", "127.0.0.1:9");
+		this.apps.etcd().put(prefix + "/order/binary", new byte[] { (byte) 0xff, 0, (byte) 0xfe });
+		this.apps.etcd().put(prefix + "/order/good-after", "127.0.0.1:2002");
 
 		await().until(() -> discovery.getInstances("order").size() == 2);
 		assertThat(discovery.getInstances("order")).extracting(ServiceInstance::getPort)
@@ -161,10 +143,10 @@ class DiscoveryIntegrationTest {
 	void anInstanceWhoseValueTurnsBadLeavesTheView() {
 		ConfigurableApplicationContext app = this.apps.start("caller");
 		EtcdDiscoveryClient discovery = app.getBean(EtcdDiscoveryClient.class);
-		this.etcd.put(this.apps.prefix() + "/order/x", "127.0.0.1:3001");
+		this.apps.etcd().put(this.apps.prefix() + "/order/x", "127.0.0.1:3001");
 		await().until(() -> discovery.getInstances("order").size() == 1);
 
-		this.etcd.put(this.apps.prefix() + "/order/x", "garbage");
+		this.apps.etcd().put(this.apps.prefix() + "/order/x", "garbage");
 
 		await().until(() -> discovery.getInstances("order").isEmpty());
 	}
@@ -173,7 +155,7 @@ class DiscoveryIntegrationTest {
 	void aLargeRegistryIsListedPageByPage() {
 		String prefix = this.apps.prefix();
 		for (int i = 0; i < 1234; i++) {
-			this.etcd.put(prefix + "/bulk/i-" + i, "127.0.0.1:" + (10000 + i));
+			this.apps.etcd().put(prefix + "/bulk/i-" + i, "127.0.0.1:" + (10000 + i));
 		}
 
 		ConfigurableApplicationContext app = this.apps.start("caller");
@@ -187,11 +169,11 @@ class DiscoveryIntegrationTest {
 		List<HeartbeatEvent> events = new CopyOnWriteArrayList<>();
 		app.addApplicationListener((ApplicationListener<HeartbeatEvent>) events::add);
 
-		this.etcd.put(this.apps.prefix() + "/order/x", "127.0.0.1:3001");
+		this.apps.etcd().put(this.apps.prefix() + "/order/x", "127.0.0.1:3001");
 
 		await().until(() -> !events.isEmpty());
 		long revision = (Long) events.get(events.size() - 1).getValue();
-		assertThat(revision).isEqualTo(this.etcd.keyValue(this.apps.prefix() + "/order/x").getModRevision());
+		assertThat(revision).isEqualTo(this.apps.etcd().keyValue(this.apps.prefix() + "/order/x").getModRevision());
 	}
 
 	@Test
@@ -199,8 +181,8 @@ class DiscoveryIntegrationTest {
 		ConfigurableApplicationContext strict = this.apps.start("strict");
 		ConfigurableApplicationContext lenient = this.apps.start("lenient",
 				"spring.cloud.etcd.discovery.include-not-up-instances=true");
-		this.etcd.put(this.apps.prefix() + "/order/a", "{\"host\":\"127.0.0.1\",\"port\":1,\"status\":\"OUT_OF_SERVICE\"}");
-		this.etcd.put(this.apps.prefix() + "/order/b", "{\"host\":\"127.0.0.1\",\"port\":2}");
+		this.apps.etcd().put(this.apps.prefix() + "/order/a", "{\"host\":\"127.0.0.1\",\"port\":1,\"status\":\"OUT_OF_SERVICE\"}");
+		this.apps.etcd().put(this.apps.prefix() + "/order/b", "{\"host\":\"127.0.0.1\",\"port\":2}");
 
 		await().until(() -> lenient.getBean(EtcdDiscoveryClient.class).getInstances("order").size() == 2);
 		await().until(() -> strict.getBean(EtcdDiscoveryClient.class).getInstances("order").size() == 1);

@@ -10,15 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.github.etcddiscovery.client.EtcdTestClient;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
-import io.github.etcddiscovery.test.SharedEtcd;
 import io.github.etcddiscovery.testapp.TestApp;
 import io.github.etcddiscovery.testapp.TestApps;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,27 +34,8 @@ class RegistrationIntegrationTest {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private EtcdTestClient etcd;
-
-	private TestApps apps;
-
-	@BeforeEach
-	void start(TestInfo test) {
-		String endpoint = SharedEtcd.get().clientEndpoint();
-		this.etcd = new EtcdTestClient(endpoint);
-		this.apps = new TestApps(endpoint, SharedEtcd.uniquePrefix(test.getTestMethod().get().getName()));
-	}
-
-	@AfterEach
-	void stop() {
-		this.apps.close();
-		this.etcd.close();
-	}
-
-	private String keyOf(ConfigurableApplicationContext app) {
-		EtcdRegistration registration = TestApps.registration(app);
-		return this.apps.prefix() + "/" + registration.getServiceId() + "/" + registration.getInstanceId();
-	}
+	@RegisterExtension
+	final TestApps apps = TestApps.onSharedEtcd();
 
 	@Test
 	void readyApplicationIsRegisteredUnderItsKeyWithTheDocumentedValue() {
@@ -66,7 +43,7 @@ class RegistrationIntegrationTest {
 				"spring.cloud.etcd.discovery.metadata.version=2");
 		EtcdRegistration registration = TestApps.registration(app);
 
-		JsonNode value = this.json.readTree(this.etcd.value(keyOf(app)));
+		JsonNode value = this.json.readTree(this.apps.etcd().value(this.apps.keyOf(app)));
 
 		assertThat(value.get("serviceId").stringValue()).isEqualTo("orders");
 		assertThat(value.get("instanceId").stringValue()).isEqualTo(registration.getInstanceId());
@@ -77,7 +54,7 @@ class RegistrationIntegrationTest {
 		assertThat(value.get("metadata").get("zone").stringValue()).isEqualTo("eu-1");
 		assertThat(value.get("metadata").get("version").stringValue()).isEqualTo("2");
 		assertThat(value.get("addr").stringValue()).isEqualTo("127.0.0.1:" + registration.getPort());
-		assertThat(this.etcd.keyValue(keyOf(app)).getLease()).as("attached to a lease").isNotZero();
+		assertThat(this.apps.etcd().keyValue(this.apps.keyOf(app)).getLease()).as("attached to a lease").isNotZero();
 	}
 
 	@Test
@@ -87,7 +64,7 @@ class RegistrationIntegrationTest {
 
 		assertThat(TestApps.registration(first).getInstanceId())
 			.isNotEqualTo(TestApps.registration(second).getInstanceId());
-		assertThat(this.etcd.keys(this.apps.prefix() + "/orders/")).hasSize(2);
+		assertThat(this.apps.etcd().keys(this.apps.prefix() + "/orders/")).hasSize(2);
 	}
 
 	@Test
@@ -102,13 +79,13 @@ class RegistrationIntegrationTest {
 
 		await().atMost(Duration.ofSeconds(1)).until(() -> peerView.getInstances("orders").isEmpty());
 		assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(1));
-		assertThat(this.etcd.keys(this.apps.prefix() + "/orders/")).isEmpty();
+		assertThat(this.apps.etcd().keys(this.apps.prefix() + "/orders/")).isEmpty();
 	}
 
 	@Test
 	void deregistersBeforeTheWebServerDrainsInFlightRequests() throws Exception {
 		ConfigurableApplicationContext app = this.apps.start("orders", "server.shutdown=graceful");
-		String key = keyOf(app);
+		String key = this.apps.keyOf(app);
 		TestApp.slowRequestGate = new CountDownLatch(1);
 		TestApp.slowRequestStarted = new CountDownLatch(1);
 		CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(
@@ -117,7 +94,7 @@ class RegistrationIntegrationTest {
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
 
-		await().until(() -> this.etcd.value(key) == null);
+		await().until(() -> this.apps.etcd().value(key) == null);
 		assertThat(inFlight).as("the request is still being served").isNotDone();
 		TestApp.slowRequestGate.countDown();
 		assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("done");
@@ -135,7 +112,7 @@ class RegistrationIntegrationTest {
 			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			long killedAt = System.nanoTime();
 
-			assertThat(this.etcd.keys(this.apps.prefix() + "/orders/")).as("nobody deregistered it").hasSize(1);
+			assertThat(this.apps.etcd().keys(this.apps.prefix() + "/orders/")).as("nobody deregistered it").hasSize(1);
 			await().atMost(Duration.ofSeconds(8)).until(() -> peerView.getInstances("orders").isEmpty());
 			assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isGreaterThan(Duration.ofSeconds(1));
 		}
@@ -149,9 +126,9 @@ class RegistrationIntegrationTest {
 		ConfigurableApplicationContext withoutPort = nonWebApp("batch");
 		ConfigurableApplicationContext withPort = nonWebApp("worker", "spring.cloud.etcd.discovery.port=9123");
 		try {
-			await().until(() -> this.etcd.keys(this.apps.prefix() + "/worker/").size() == 1);
-			assertThat(this.etcd.value(this.etcd.keys(this.apps.prefix() + "/worker/").get(0))).contains("\"port\":9123");
-			assertThat(this.etcd.keys(this.apps.prefix() + "/batch/")).isEmpty();
+			await().until(() -> this.apps.etcd().keys(this.apps.prefix() + "/worker/").size() == 1);
+			assertThat(this.apps.etcd().value(this.apps.etcd().keys(this.apps.prefix() + "/worker/").get(0))).contains("\"port\":9123");
+			assertThat(this.apps.etcd().keys(this.apps.prefix() + "/batch/")).isEmpty();
 		}
 		finally {
 			withoutPort.close();
@@ -163,12 +140,12 @@ class RegistrationIntegrationTest {
 	void withDeregisterOffTheKeyOutlivesTheApplicationUntilItsLeaseExpires() {
 		ConfigurableApplicationContext app = this.apps.start("orders", "spring.cloud.etcd.discovery.deregister=false",
 				"spring.cloud.etcd.discovery.ttl=2s");
-		String key = keyOf(app);
+		String key = this.apps.keyOf(app);
 
 		app.close();
 
-		assertThat(this.etcd.value(key)).isNotNull();
-		await().atMost(Duration.ofSeconds(6)).until(() -> this.etcd.value(key) == null);
+		assertThat(this.apps.etcd().value(key)).isNotNull();
+		await().atMost(Duration.ofSeconds(6)).until(() -> this.apps.etcd().value(key) == null);
 	}
 
 	private ConfigurableApplicationContext nonWebApp(String name, String... extra) {

@@ -3,14 +3,10 @@ package io.github.etcddiscovery.registry;
 import java.util.HashSet;
 import java.util.Set;
 
-import io.github.etcddiscovery.client.EtcdTestClient;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
-import io.github.etcddiscovery.test.SharedEtcd;
 import io.github.etcddiscovery.testapp.TestApps;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
@@ -26,22 +22,8 @@ import static org.awaitility.Awaitility.await;
  */
 class StatusIntegrationTest {
 
-	private EtcdTestClient etcd;
-
-	private TestApps apps;
-
-	@BeforeEach
-	void start(TestInfo test) {
-		String endpoint = SharedEtcd.get().clientEndpoint();
-		this.etcd = new EtcdTestClient(endpoint);
-		this.apps = new TestApps(endpoint, SharedEtcd.uniquePrefix(test.getTestMethod().get().getName()));
-	}
-
-	@AfterEach
-	void stop() {
-		this.apps.close();
-		this.etcd.close();
-	}
+	@RegisterExtension
+	final TestApps apps = TestApps.onSharedEtcd();
 
 	@Test
 	void outOfServiceHidesTheInstanceFromLoadBalancedCallsAndUpRestoresIt() {
@@ -52,15 +34,15 @@ class StatusIntegrationTest {
 		await().until(() -> view.getInstances("orders").size() == 2);
 		EtcdServiceRegistry registry = paused.getBean(EtcdServiceRegistry.class);
 		EtcdRegistration registration = TestApps.registration(paused);
-		String key = this.apps.prefix() + "/orders/" + registration.getInstanceId();
-		long leaseBefore = this.etcd.keyValue(key).getLease();
+		String key = this.apps.keyOf(paused);
+		long leaseBefore = this.apps.etcd().keyValue(key).getLease();
 
 		registry.setStatus(registration, "OUT_OF_SERVICE");
 
 		await().until(() -> view.getInstances("orders").size() == 1);
 		assertThat(reachedInstances(caller, 10)).containsExactly(TestApps.registration(stays).getInstanceId());
 		assertThat((String) registry.getStatus(registration)).isEqualTo("OUT_OF_SERVICE");
-		assertThat(this.etcd.keyValue(key).getLease()).as("same lease").isEqualTo(leaseBefore);
+		assertThat(this.apps.etcd().keyValue(key).getLease()).as("same lease").isEqualTo(leaseBefore);
 
 		registry.setStatus(registration, "UP");
 
@@ -73,7 +55,7 @@ class StatusIntegrationTest {
 		ConfigurableApplicationContext app = this.apps.start("orders");
 		String endpoint = "http://127.0.0.1:" + TestApps.port(app) + "/actuator/serviceregistry";
 		RestClient http = RestClient.create();
-		String key = this.apps.prefix() + "/orders/" + TestApps.registration(app).getInstanceId();
+		String key = this.apps.keyOf(app);
 
 		assertThat(http.get().uri(endpoint).retrieve().body(String.class)).contains("UP");
 
@@ -85,7 +67,7 @@ class StatusIntegrationTest {
 			.toBodilessEntity();
 
 		assertThat(http.get().uri(endpoint).retrieve().body(String.class)).contains("OUT_OF_SERVICE");
-		await().until(() -> this.etcd.value(key).contains("\"status\":\"OUT_OF_SERVICE\""));
+		await().until(() -> this.apps.etcd().value(key).contains("\"status\":\"OUT_OF_SERVICE\""));
 	}
 
 	private static Set<String> reachedInstances(ConfigurableApplicationContext caller, int calls) {

@@ -3,20 +3,28 @@ package io.github.etcddiscovery.testapp;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.etcddiscovery.client.EtcdTestClient;
 import io.github.etcddiscovery.registry.EtcdRegistration;
+import io.github.etcddiscovery.test.SharedEtcd;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Starts real {@link TestApp} instances against an etcd endpoint, each on a free port and
- * under a key prefix of the calling test, and closes them after.
+ * under a key prefix of its own, and closes them after. As a JUnit extension
+ * ({@link #onSharedEtcd()}), it takes a fresh prefix on the shared etcd for every test.
  */
-public final class TestApps implements AutoCloseable {
+public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
 	private final String endpoint;
 
-	private final String prefix;
+	private String prefix;
+
+	private EtcdTestClient etcd;
 
 	private final List<ConfigurableApplicationContext> started = new ArrayList<>();
 
@@ -25,8 +33,31 @@ public final class TestApps implements AutoCloseable {
 		this.prefix = prefix;
 	}
 
+	/** For {@code @RegisterExtension}: the shared etcd, a new prefix per test. */
+	public static TestApps onSharedEtcd() {
+		return new TestApps(SharedEtcd.get().clientEndpoint(), null);
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		this.prefix = SharedEtcd.uniquePrefix(context.getRequiredTestMethod().getName());
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		close();
+	}
+
 	public String prefix() {
 		return this.prefix;
+	}
+
+	/** Plain etcd access, as another writer or an operator has it. */
+	public EtcdTestClient etcd() {
+		if (this.etcd == null) {
+			this.etcd = new EtcdTestClient(this.endpoint);
+		}
+		return this.etcd;
 	}
 
 	public ConfigurableApplicationContext start(String serviceName, String... extraProperties) {
@@ -48,6 +79,12 @@ public final class TestApps implements AutoCloseable {
 				"management.endpoint.health.show-details=always", "spring.main.banner-mode=off");
 	}
 
+	/** The etcd key the application registered under. */
+	public String keyOf(ConfigurableApplicationContext context) {
+		EtcdRegistration registration = registration(context);
+		return this.prefix + "/" + registration.getServiceId() + "/" + registration.getInstanceId();
+	}
+
 	public static EtcdRegistration registration(ConfigurableApplicationContext context) {
 		return context.getBean(EtcdRegistration.class);
 	}
@@ -62,6 +99,11 @@ public final class TestApps implements AutoCloseable {
 			if (context.isActive()) {
 				context.close();
 			}
+		}
+		this.started.clear();
+		if (this.etcd != null) {
+			this.etcd.close();
+			this.etcd = null;
 		}
 	}
 
