@@ -26,9 +26,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
@@ -37,6 +34,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.client.EtcdWatchErrors;
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import io.github.etcddiscovery.lease.Backoff;
@@ -306,7 +304,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		if (generation != this.watchGeneration) {
 			return;
 		}
-		if (watchIsOver(error)) {
+		if (EtcdWatchErrors.endsTheWatch(error)) {
 			onWatchEnded(generation, error.getMessage());
 		}
 		else {
@@ -324,22 +322,6 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		this.connected = false;
 		closeWatcher();
 		resync();
-	}
-
-	/**
-	 * jetcd resumes a watch after errors it considers transient (UNAVAILABLE, INTERNAL other
-	 * than "no leader") and closes it after any other; those we recover from by listing again.
-	 */
-	static boolean watchIsOver(Throwable error) {
-		if (error instanceof CompactedException) {
-			return true;
-		}
-		if (error instanceof EtcdException etcd) {
-			boolean transientCode = etcd.getErrorCode() == ErrorCode.UNAVAILABLE
-					|| etcd.getErrorCode() == ErrorCode.INTERNAL;
-			return !transientCode || "etcdserver: no leader".equals(etcd.getMessage());
-		}
-		return true;
 	}
 
 	private @Nullable EtcdServiceInstance decode(String key, byte[] value) {

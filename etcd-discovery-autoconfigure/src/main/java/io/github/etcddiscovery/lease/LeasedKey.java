@@ -14,14 +14,17 @@ import java.util.function.Supplier;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
+import io.github.etcddiscovery.client.EtcdWatchErrors;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -75,6 +78,8 @@ public final class LeasedKey {
 
 	// Executor-confined.
 	private @Nullable CloseableClient keepAlive;
+
+	private Watch.@Nullable Watcher keyWatch;
 
 	private @Nullable ScheduledFuture<?> pendingRetry;
 
@@ -206,13 +211,14 @@ public final class LeasedKey {
 							"Granting a lease for " + this.keyText)
 					.getID();
 			}
-			put(lease);
+			long written = put(lease);
 			if (this.state == LeaseState.DEREGISTERED) {
 				// Deregistration raced with us: take back what we just wrote.
 				this.client.getLeaseClient().revoke(lease);
 				return;
 			}
 			keepAlive(lease);
+			watchKey(written);
 			boolean recovered = this.state == LeaseState.RECOVERING;
 			this.leaseId = lease;
 			this.failedAttempts = 0;
@@ -244,12 +250,14 @@ public final class LeasedKey {
 		return remaining > 0 ? lease : 0;
 	}
 
-	private void put(long lease) {
-		EtcdFutures.await(
-				this.client.getKVClient()
-					.put(this.key, ByteSequence.from(this.value.get()),
-							PutOption.builder().withLeaseId(lease).build()),
-				this.requestTimeout, "Writing " + this.keyText);
+	/** Returns the revision of the write. */
+	private long put(long lease) {
+		return EtcdFutures
+			.await(this.client.getKVClient()
+				.put(this.key, ByteSequence.from(this.value.get()), PutOption.builder().withLeaseId(lease).build()),
+					this.requestTimeout, "Writing " + this.keyText)
+			.getHeader()
+			.getRevision();
 	}
 
 	private void keepAlive(long lease) {
@@ -260,8 +268,40 @@ public final class LeasedKey {
 		this.keepAlive = this.client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(observed));
 	}
 
+	/**
+	 * Somebody else may delete the key (an operator's {@code etcdctl del}, or a revoke of our
+	 * lease): watching it lets us put it back at once instead of at the next keep-alive
+	 * failure, which for a revoke by key alone would never come.
+	 */
+	private void watchKey(long writtenAt) {
+		long observed = this.generation;
+		WatchOption deletesAfterOurWrite = WatchOption.builder().withRevision(writtenAt + 1).withNoPut(true).build();
+		this.keyWatch = this.client.getWatchClient()
+			.watch(this.key, deletesAfterOurWrite, Watch.listener(response -> {
+				if (!response.getEvents().isEmpty()) {
+					onKeyEvent(observed, "key deleted in etcd");
+				}
+			}, error -> {
+				if (EtcdWatchErrors.endsTheWatch(error)) {
+					onKeyEvent(observed, "watch on the key ended: " + error.getMessage());
+				}
+			}));
+	}
+
+	private void onKeyEvent(long observed, String reason) {
+		this.executor.execute(() -> {
+			if (observed == this.generation) {
+				lost(reason);
+			}
+		});
+	}
+
 	private void stopKeepingAlive() {
 		this.generation++;
+		if (this.keyWatch != null) {
+			this.keyWatch.close();
+			this.keyWatch = null;
+		}
 		if (this.pendingRetry != null) {
 			this.pendingRetry.cancel(false);
 			this.pendingRetry = null;
@@ -296,12 +336,7 @@ public final class LeasedKey {
 			return;
 		}
 		this.state = to;
-		if (to == LeaseState.RECOVERING) {
-			logger.warn("Registration " + this.keyText + ": " + from + " -> " + to + " (" + why + ")");
-		}
-		else {
-			logger.info("Registration " + this.keyText + ": " + from + " -> " + to + " (" + why + ")");
-		}
+		logger.info("Registration " + this.keyText + ": " + from + " -> " + to + " (" + why + ")");
 	}
 
 	private static void awaitQuietly(Future<?> future, Duration timeout) {

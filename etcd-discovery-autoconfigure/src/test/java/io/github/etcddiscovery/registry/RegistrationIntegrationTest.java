@@ -122,6 +122,33 @@ class RegistrationIntegrationTest {
 	}
 
 	@Test
+	void aKeyDeletedBehindOurBackIsPutBackWithinASecond() {
+		ConfigurableApplicationContext app = this.apps.start("orders");
+		String key = this.apps.keyOf(app);
+		String value = this.apps.etcd().value(key);
+
+		this.apps.etcd().delete(key);
+		long deletedAt = System.nanoTime();
+
+		await().atMost(Duration.ofSeconds(1)).until(() -> this.apps.etcd().value(key) != null);
+		assertThat(Duration.ofNanos(System.nanoTime() - deletedAt)).isLessThan(Duration.ofSeconds(1));
+		assertThat(this.apps.etcd().value(key)).isEqualTo(value);
+		assertThat(this.apps.etcd().keyValue(key).getLease()).isNotZero();
+	}
+
+	@Test
+	void aRevokedLeaseIsReplacedAndTheKeyPutBack() throws Exception {
+		ConfigurableApplicationContext app = this.apps.start("orders");
+		String key = this.apps.keyOf(app);
+		long lease = this.apps.etcd().keyValue(key).getLease();
+
+		this.apps.etcd().jetcd().getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+
+		await().atMost(Duration.ofSeconds(1)).until(() -> this.apps.etcd().value(key) != null);
+		assertThat(this.apps.etcd().keyValue(key).getLease()).isNotZero().isNotEqualTo(lease);
+	}
+
+	@Test
 	void nonWebApplicationRegistersOnlyWithAConfiguredPort() {
 		ConfigurableApplicationContext withoutPort = nonWebApp("batch");
 		ConfigurableApplicationContext withPort = nonWebApp("worker", "spring.cloud.etcd.discovery.port=9123");
