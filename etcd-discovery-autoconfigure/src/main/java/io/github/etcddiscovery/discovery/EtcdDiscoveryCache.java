@@ -72,6 +72,10 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private final ByteSequence prefix;
 
+	private final ByteSequence prefixEnd;
+
+	private final Duration resyncInterval;
+
 	private final ScheduledExecutorService executor;
 
 	private final List<ServiceChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -108,6 +112,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		this.etcdProperties = etcdProperties;
 		this.codec = new EtcdInstanceCodec(properties.getPrefix());
 		this.prefix = bytes(this.codec.keyPrefix());
+		this.prefixEnd = OptionsUtil.prefixEndOf(this.prefix);
+		this.resyncInterval = properties.getResyncInterval();
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("etcd-discovery-");
 		threads.setDaemon(true);
 		this.executor = Executors.newSingleThreadScheduledExecutor(threads);
@@ -129,6 +135,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		catch (ExecutionException | TimeoutException ex) {
 			logger.warn("etcd discovery starts with an empty view: " + ex);
 		}
+		long interval = this.resyncInterval.toMillis();
+		this.executor.scheduleWithFixedDelay(this::checkForDrift, interval, interval, TimeUnit.MILLISECONDS);
 	}
 
 	@Override
@@ -212,6 +220,46 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		}
 	}
 
+	/**
+	 * The safety net against lost events. Two small requests: how many keys are under the
+	 * prefix (count only), and whether any key changed after the revision we have seen (keys
+	 * only, at most one returned; etcd computes a count before applying revision filters, so
+	 * a count cannot answer that). Only when either disagrees with the view is it listed again.
+	 */
+	private void checkForDrift() {
+		if (!this.connected || this.pendingResync != null) {
+			return;
+		}
+		try {
+			long actual = get(GetOption.builder().withRange(this.prefixEnd).withCountOnly(true).build()).getCount();
+			boolean changedUnseen = !get(GetOption.builder()
+				.withRange(this.prefixEnd)
+				.withKeysOnly(true)
+				.withLimit(1)
+				.withMinModRevision(this.revision + 1)
+				.build()).getKvs().isEmpty();
+			long known = this.serviceOfKey.size() + this.badKeys.size();
+			if (actual != known || changedUnseen) {
+				logger.info("etcd discovery view drifted from etcd (" + known + " keys known, " + actual
+						+ " in etcd, changes unseen: " + changedUnseen + "), listing again");
+				resync();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("etcd discovery drift check failed: " + ex.getMessage());
+		}
+	}
+
+	private GetResponse get(GetOption option) {
+		return EtcdFutures.await(this.client.getKVClient().get(this.prefix, option),
+				this.etcdProperties.getRequestTimeout(), "Checking " + this.codec.keyPrefix());
+	}
+
+	/** Test hook: forget the watch as if its events were lost, without listing again. */
+	void dropWatchForTest() {
+		this.executor.execute(this::closeWatcher);
+	}
+
 	private void resyncLater() {
 		if (this.pendingResync == null && !this.executor.isShutdown()) {
 			Duration delay = RESYNC_BACKOFF.delay(this.failedResyncs++);
@@ -221,12 +269,11 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	/** Reads every key under the prefix at one revision, and returns that revision. */
 	private long listInto(Map<String, EtcdServiceInstance> into, Set<String> listedKeys) {
-		ByteSequence end = OptionsUtil.prefixEndOf(this.prefix);
 		ByteSequence from = this.prefix;
 		long atRevision = 0;
 		while (true) {
 			GetOption option = GetOption.builder()
-				.withRange(end)
+				.withRange(this.prefixEnd)
 				.withLimit(PAGE_SIZE)
 				.withSortField(GetOption.SortTarget.KEY)
 				.withSortOrder(GetOption.SortOrder.ASCEND)

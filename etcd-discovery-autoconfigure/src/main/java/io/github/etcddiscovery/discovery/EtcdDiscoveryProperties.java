@@ -110,6 +110,13 @@ public class EtcdDiscoveryProperties {
 	private boolean includeNotUpInstances = false;
 
 	/**
+	 * How often to check that the discovery view still matches etcd, as a safety net
+	 * against lost watch events. The check costs two count-only requests; the view is
+	 * listed again only when it drifted.
+	 */
+	private Duration resyncInterval = Duration.ofSeconds(60);
+
+	/**
 	 * Order of this discovery client among others in a composite.
 	 */
 	private int order = 0;
@@ -127,6 +134,10 @@ public class EtcdDiscoveryProperties {
 			throw new InvalidEtcdPropertyException(PREFIX + ".ttl", this.ttl,
 					"etcd does not keep leases shorter than " + MIN_TTL.toSeconds() + "s alive",
 					"Set " + PREFIX + ".ttl to 2s or more; 10s is a good default.");
+		}
+		if (this.resyncInterval == null || this.resyncInterval.isZero() || this.resyncInterval.isNegative()) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".resync-interval", this.resyncInterval,
+					"it must be positive", "Set " + PREFIX + ".resync-interval to a duration such as 60s.");
 		}
 		if (this.port != null && (this.port < 1 || this.port > 65535)) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".port", this.port, "it is out of range 1-65535",
@@ -274,6 +285,14 @@ public class EtcdDiscoveryProperties {
 
 	public void setIncludeNotUpInstances(boolean includeNotUpInstances) {
 		this.includeNotUpInstances = includeNotUpInstances;
+	}
+
+	public Duration getResyncInterval() {
+		return this.resyncInterval;
+	}
+
+	public void setResyncInterval(Duration resyncInterval) {
+		this.resyncInterval = resyncInterval;
 	}
 
 	public int getOrder() {
