@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.etcddiscovery.testapp.TestApps;
+import io.github.etcddiscovery.testapp.Text;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,10 +134,10 @@ class DiscoveryIntegrationTest {
 		await().until(() -> discovery.getInstances("order").size() == 2);
 		assertThat(discovery.getInstances("order")).extracting(ServiceInstance::getPort)
 			.containsExactlyInAnyOrder(2001, 2002);
-		assertThat(occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order/bad-json'")).isEqualTo(1);
-		assertThat(occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order/no-port'")).isEqualTo(1);
-		assertThat(occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order'")).isEqualTo(1);
-		assertThat(occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order/binary'")).isEqualTo(1);
+		assertThat(Text.occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order/bad-json'")).isEqualTo(1);
+		assertThat(Text.occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order/no-port'")).isEqualTo(1);
+		assertThat(Text.occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order'")).isEqualTo(1);
+		assertThat(Text.occurrences(output.getOut(), "Skipping etcd key '" + prefix + "/order/binary'")).isEqualTo(1);
 	}
 
 	@Test
@@ -192,14 +193,6 @@ class DiscoveryIntegrationTest {
 	private String instanceOf(String helloJson) {
 		JsonNode node = this.json.readTree(helloJson);
 		return node.get("instance").stringValue();
-	}
-
-	private static int occurrences(String text, String needle) {
-		int count = 0;
-		for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-			count++;
-		}
-		return count;
 	}
 
 }
