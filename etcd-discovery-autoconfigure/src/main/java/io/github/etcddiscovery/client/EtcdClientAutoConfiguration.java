@@ -1,5 +1,7 @@
 package io.github.etcddiscovery.client;
 
+import java.time.Duration;
+
 import io.etcd.jetcd.Client;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,6 +22,12 @@ public class EtcdClientAutoConfiguration {
 	public Client etcdClient(EtcdProperties properties) {
 		properties.validate();
 		return new EtcdClientFactory(properties).create();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdReconnectWatchdog etcdReconnectWatchdog(Client etcdClient) {
+		return new EtcdReconnectWatchdog(etcdClient, Duration.ofMillis(500));
 	}
 
 }

@@ -231,7 +231,14 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			return;
 		}
 		try {
-			long actual = get(GetOption.builder().withRange(this.prefixEnd).withCountOnly(true).build()).getCount();
+			GetResponse counted = get(GetOption.builder().withRange(this.prefixEnd).withCountOnly(true).build());
+			if (wentBackInTime(counted.getHeader().getRevision())) {
+				logger.info("etcd's revision went back from " + this.revision + " to "
+						+ counted.getHeader().getRevision() + ": it lost its data, listing again");
+				resync();
+				return;
+			}
+			long actual = counted.getCount();
 			boolean changedUnseen = !get(GetOption.builder()
 				.withRange(this.prefixEnd)
 				.withKeysOnly(true)
@@ -248,6 +255,14 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		catch (RuntimeException ex) {
 			logger.debug("etcd discovery drift check failed: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * An etcd that lost its data counts revisions from 1 again, and a watch resumed at our
+	 * old revision would silently skip every event below it.
+	 */
+	private boolean wentBackInTime(long headerRevision) {
+		return headerRevision > 0 && headerRevision < this.revision;
 	}
 
 	private GetResponse get(GetOption option) {
@@ -327,6 +342,11 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private void onWatch(long generation, WatchResponse response) {
 		if (generation != this.watchGeneration) {
+			return;
+		}
+		if (wentBackInTime(response.getHeader().getRevision())) {
+			onWatchEnded(generation, "etcd's revision went back from " + this.revision + " to "
+					+ response.getHeader().getRevision() + ": it lost its data");
 			return;
 		}
 		this.connected = true;

@@ -332,7 +332,8 @@ public final class LeasedKey {
 
 	private void transition(LeaseState to, String why) {
 		LeaseState from = this.state;
-		if (from == to) {
+		// DEREGISTERED is final: an attempt that was under way when we stopped must not revive it.
+		if (from == to || from == LeaseState.DEREGISTERED) {
 			return;
 		}
 		this.state = to;

@@ -1,0 +1,82 @@
+package io.github.etcddiscovery.client;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.Client;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Keeps gRPC from waiting long to reconnect once etcd is back.
+ * <p>
+ * After a connection failure gRPC backs off exponentially (1 s, x1.6, up to 120 s) before
+ * trying again, so an etcd that was down for a while is noticed late, and with it every
+ * re-registration. jetcd offers no setting for that backoff; while the channel is in
+ * {@code TRANSIENT_FAILURE} we reset it every {@code period}, which bounds the time from
+ * etcd answering to the client reconnecting. The channel is reached through jetcd's
+ * internals: if a jetcd version moves them, this logs once and does nothing.
+ */
+public class EtcdReconnectWatchdog implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(EtcdReconnectWatchdog.class);
+
+	private final @Nullable ScheduledExecutorService scheduler;
+
+	public EtcdReconnectWatchdog(Client client, Duration period) {
+		ManagedChannel channel = channelOf(client);
+		if (channel == null) {
+			this.scheduler = null;
+			return;
+		}
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("etcd-reconnect-");
+		threads.setDaemon(true);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
+		long millis = period.toMillis();
+		this.scheduler.scheduleWithFixedDelay(() -> nudge(channel), millis, millis, TimeUnit.MILLISECONDS);
+	}
+
+	private static void nudge(ManagedChannel channel) {
+		if (!channel.isShutdown() && channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+			channel.resetConnectBackoff();
+		}
+	}
+
+	public boolean isActive() {
+		return this.scheduler != null;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+	}
+
+	private static @Nullable ManagedChannel channelOf(Client client) {
+		try {
+			Field managerField = client.getClass().getDeclaredField("connectionManager");
+			managerField.setAccessible(true);
+			Object manager = managerField.get(client);
+			Method getChannel = manager.getClass().getDeclaredMethod("getChannel");
+			getChannel.setAccessible(true);
+			return (ManagedChannel) getChannel.invoke(manager);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			logger.info("etcd reconnect watchdog unavailable with this jetcd version (" + ex
+					+ "); reconnecting after an etcd outage follows gRPC's backoff");
+			return null;
+		}
+	}
+
+}
