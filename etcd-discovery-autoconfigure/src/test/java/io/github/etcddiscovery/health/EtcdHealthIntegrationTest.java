@@ -3,6 +3,7 @@ package io.github.etcddiscovery.health;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.github.etcddiscovery.test.EtcdServer;
 import io.github.etcddiscovery.test.SharedEtcd;
 import io.github.etcddiscovery.testapp.TestApps;
@@ -40,13 +41,16 @@ class EtcdHealthIntegrationTest {
 	}
 
 	@Test
-	void downOnceTheLeaseIsLostAndUpAgainWhenEtcdIsBack() {
+	void downOnceTheLeaseIsLostWhileTheLastKnownViewIsStillServedAndUpAgainWhenEtcdIsBack() {
 		try (EtcdServer etcd = EtcdServer.builder().name("health-outage").start();
 				TestApps apps = new TestApps(etcd.clientEndpoint(), "/services")) {
 			ConfigurableApplicationContext app = apps.start("orders", "spring.cloud.etcd.discovery.ttl=2s",
 					"spring.cloud.etcd.request-timeout=1s");
 			EtcdHealthIndicator health = app.getBean(EtcdHealthIndicator.class);
 			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+			apps.etcd().put("/services/billing/b-1", "127.0.0.1:4001");
+			EtcdDiscoveryClient discovery = app.getBean(EtcdDiscoveryClient.class);
+			await().until(() -> discovery.getInstances("billing").size() == 1);
 
 			etcd.kill();
 
@@ -57,6 +61,9 @@ class EtcdHealthIntegrationTest {
 			Health down = health.health(true);
 			assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(((Map<?, ?>) down.getDetails().get("discovery")).get("watching")).isEqualTo(false);
+			assertThat(((Map<?, ?>) down.getDetails().get("discovery")).get("view").toString())
+				.contains("serving the last known instances");
+			assertThat(discovery.getInstances("billing")).as("fail static").hasSize(1);
 
 			etcd.restart();
 
