@@ -63,14 +63,14 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		if (registration.getPort() <= 0) {
 			throw new IllegalStateException("Cannot register " + registration + ": its port is not known yet");
 		}
-		String key = this.codec.key(registration.getServiceId(), registration.getInstanceId());
-		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
-				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, RETRY_BACKOFF,
-				Clock.systemUTC());
-		LeasedKey existing = this.leases.putIfAbsent(key, lease);
+		String key = keyOf(registration);
+		LeasedKey existing = this.leases.get(key);
 		if (existing != null && existing.state() != LeaseState.DEREGISTERED) {
 			return;
 		}
+		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
+				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, RETRY_BACKOFF,
+				Clock.systemUTC());
 		this.leases.put(key, lease);
 		try {
 			lease.register(this.properties.isFailFast());
@@ -99,7 +99,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	}
 
 	private void stop(EtcdRegistration registration, boolean removeKey) {
-		LeasedKey lease = this.leases.remove(this.codec.key(registration.getServiceId(), registration.getInstanceId()));
+		LeasedKey lease = this.leases.remove(keyOf(registration));
 		if (lease != null) {
 			lease.deregister(removeKey);
 		}
@@ -115,7 +115,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	@Override
 	public void setStatus(EtcdRegistration registration, String status) {
 		registration.setStatus(status);
-		LeasedKey lease = this.leases.get(this.codec.key(registration.getServiceId(), registration.getInstanceId()));
+		LeasedKey lease = this.leases.get(keyOf(registration));
 		if (lease != null) {
 			lease.rewrite();
 		}
@@ -129,8 +129,12 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 
 	public Optional<LeaseSnapshot> lease(EtcdRegistration registration) {
 		return Optional
-			.ofNullable(this.leases.get(this.codec.key(registration.getServiceId(), registration.getInstanceId())))
+			.ofNullable(this.leases.get(keyOf(registration)))
 			.map(LeasedKey::snapshot);
+	}
+
+	private String keyOf(EtcdRegistration registration) {
+		return this.codec.key(registration.getServiceId(), registration.getInstanceId());
 	}
 
 	public List<LeaseSnapshot> leases() {
