@@ -75,12 +75,7 @@ class ChurnTest {
 
 	@AfterEach
 	void tearDown() {
-		if (this.apps != null) {
-			this.apps.close();
-		}
-		if (this.etcd != null) {
-			this.etcd.close();
-		}
+		Observed.closeAll(this.apps, this.etcd);
 	}
 
 	@Test

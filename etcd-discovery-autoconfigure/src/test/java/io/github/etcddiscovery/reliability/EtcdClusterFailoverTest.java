@@ -62,12 +62,7 @@ class EtcdClusterFailoverTest {
 
 	@AfterEach
 	void tearDown() {
-		if (this.apps != null) {
-			this.apps.close();
-		}
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
+		Observed.closeAll(this.apps, this.cluster);
 	}
 
 	@Test

@@ -58,15 +58,7 @@ class EtcdOutageTest {
 
 	@AfterEach
 	void tearDown() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		if (this.apps != null) {
-			this.apps.close();
-		}
-		if (this.etcd != null) {
-			this.etcd.close();
-		}
+		Observed.closeAll(this.client, this.apps, this.etcd);
 	}
 
 	@Test

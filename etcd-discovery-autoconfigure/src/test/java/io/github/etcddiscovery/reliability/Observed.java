@@ -56,6 +56,27 @@ final class Observed {
 						+ "etcd-client) or set ETCD_BINARY");
 	}
 
+	/**
+	 * Closes in the order given (applications before the etcd they talk to), skipping what a
+	 * test never started, and closing the rest even when one fails.
+	 */
+	static void closeAll(AutoCloseable... resources) {
+		IllegalStateException failure = null;
+		for (AutoCloseable resource : resources) {
+			try {
+				if (resource != null) {
+					resource.close();
+				}
+			}
+			catch (Exception ex) {
+				failure = (failure != null) ? failure : new IllegalStateException("Closing " + resource + " failed", ex);
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
 	static String ttl(Duration ttl) {
 		return "spring.cloud.etcd.discovery.ttl=" + ttl.toSeconds() + "s";
 	}

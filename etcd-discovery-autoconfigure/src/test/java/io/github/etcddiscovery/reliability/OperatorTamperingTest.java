@@ -58,9 +58,7 @@ class OperatorTamperingTest {
 
 	@AfterEach
 	void tearDown() {
-		this.apps.close();
-		this.client.close();
-		this.etcd.close();
+		Observed.closeAll(this.apps, this.client, this.etcd);
 	}
 
 	@Test

@@ -65,8 +65,7 @@ class StartupShutdownTest {
 
 	@AfterEach
 	void tearDown() {
-		this.apps.close();
-		this.etcd.close();
+		Observed.closeAll(this.apps, this.etcd);
 	}
 
 	@Test
