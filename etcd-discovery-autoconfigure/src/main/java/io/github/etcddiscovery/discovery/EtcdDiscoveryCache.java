@@ -467,7 +467,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		}
 	}
 
-	static String canonical(String serviceId) {
+	/** The form in which service ids are kept and told to listeners: ids match ignoring case. */
+	public static String canonical(String serviceId) {
 		return serviceId.toLowerCase(Locale.ROOT);
 	}
 

@@ -104,6 +104,14 @@ public class EtcdDiscoveryProperties {
 	private Duration ttl = Duration.ofSeconds(10);
 
 	/**
+	 * How long a gracefully stopping instance keeps serving after its deregistration, before
+	 * the web server's graceful shutdown stops accepting requests: the time peers need to see
+	 * it go (milliseconds on one network) plus a margin for requests they already sent. 0 to
+	 * stop at once.
+	 */
+	private Duration shutdownDelay = Duration.ofMillis(500);
+
+	/**
 	 * Whether discovery also returns instances whose status is not UP (OUT_OF_SERVICE,
 	 * DOWN, ...).
 	 */
@@ -138,6 +146,10 @@ public class EtcdDiscoveryProperties {
 		if (this.resyncInterval == null || this.resyncInterval.isZero() || this.resyncInterval.isNegative()) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".resync-interval", this.resyncInterval,
 					"it must be positive", "Set " + PREFIX + ".resync-interval to a duration such as 60s.");
+		}
+		if (this.shutdownDelay == null || this.shutdownDelay.isNegative()) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".shutdown-delay", this.shutdownDelay,
+					"it must not be negative", "Set " + PREFIX + ".shutdown-delay to a duration such as 500ms, or 0.");
 		}
 		if (this.port != null && (this.port < 1 || this.port > 65535)) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".port", this.port, "it is out of range 1-65535",
@@ -285,6 +297,14 @@ public class EtcdDiscoveryProperties {
 
 	public void setIncludeNotUpInstances(boolean includeNotUpInstances) {
 		this.includeNotUpInstances = includeNotUpInstances;
+	}
+
+	public Duration getShutdownDelay() {
+		return this.shutdownDelay;
+	}
+
+	public void setShutdownDelay(Duration shutdownDelay) {
+		this.shutdownDelay = shutdownDelay;
 	}
 
 	public Duration getResyncInterval() {

@@ -92,10 +92,30 @@ public class EtcdAutoServiceRegistration
 		if (this.registered.compareAndSet(true, false)) {
 			if (this.properties.isDeregister()) {
 				this.registry.deregister(this.registration);
+				keepServingWhilePeersLetGo();
 			}
 			else {
 				this.registry.abandon(this.registration);
 			}
+		}
+	}
+
+	/**
+	 * Peers may have picked this instance just before they saw it go; the web server's
+	 * graceful shutdown, next, would refuse their requests.
+	 */
+	private void keepServingWhilePeersLetGo() {
+		long delay = this.properties.getShutdownDelay().toMillis();
+		if (delay <= 0) {
+			return;
+		}
+		logger.info("Deregistered " + this.registration.getInstanceId() + "; serving " + delay
+				+ " ms more while peers let go");
+		try {
+			Thread.sleep(delay);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -28,6 +28,8 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 
 	private final List<ConfigurableApplicationContext> started = new ArrayList<>();
 
+	private boolean defaultShutdownDelay;
+
 	public TestApps(String endpoint, String prefix) {
 		this.endpoint = endpoint;
 		this.prefix = prefix;
@@ -61,9 +63,15 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 	}
 
 	public ConfigurableApplicationContext start(String serviceName, String... extraProperties) {
+		return startWith(TestApp.class, serviceName, extraProperties);
+	}
+
+	/** A {@link TestApp} with more configuration, as a user adds their own. */
+	public ConfigurableApplicationContext startWith(Class<?> configuration, String serviceName,
+			String... extraProperties) {
 		List<String> properties = new ArrayList<>(baseProperties(serviceName));
 		properties.addAll(List.of(extraProperties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class, configuration)
 			.properties(properties.toArray(String[]::new))
 			.run();
 		this.started.add(context);
@@ -72,11 +80,24 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 
 	/** What every test instance runs with: loopback only, free port, this test's prefix. */
 	public List<String> baseProperties(String serviceName) {
-		return List.of("spring.application.name=" + serviceName, "server.port=0",
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + serviceName, "server.port=0",
 				"spring.cloud.etcd.endpoints=" + this.endpoint, "spring.cloud.etcd.discovery.prefix=" + this.prefix,
-				"spring.cloud.etcd.discovery.host=127.0.0.1", "spring.cloud.loadbalancer.cache.enabled=false",
+				"spring.cloud.etcd.discovery.host=127.0.0.1",
 				"management.endpoints.web.exposure.include=health,serviceregistry",
-				"management.endpoint.health.show-details=always", "spring.main.banner-mode=off");
+				"management.endpoint.health.show-details=always", "spring.main.banner-mode=off"));
+		if (!this.defaultShutdownDelay) {
+			properties.add("spring.cloud.etcd.discovery.shutdown-delay=0");
+		}
+		return properties;
+	}
+
+	/**
+	 * Instances pause between deregistration and shutdown as they do by default; otherwise
+	 * they stop at once, which keeps tests that are not about shutdown quick.
+	 */
+	public TestApps withDefaultShutdownDelay() {
+		this.defaultShutdownDelay = true;
+		return this;
 	}
 
 	/** The etcd key the application registered under. */

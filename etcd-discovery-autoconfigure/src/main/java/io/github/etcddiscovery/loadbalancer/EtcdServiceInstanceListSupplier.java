@@ -1,0 +1,118 @@
+package io.github.etcddiscovery.loadbalancer;
+
+import java.util.List;
+import java.util.Set;
+
+import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
+import io.github.etcddiscovery.discovery.EtcdDiscoveryCache.ServiceChangeListener;
+import io.github.etcddiscovery.instance.EtcdServiceInstance;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The UP instances of one service, pushed from the {@link EtcdDiscoveryCache}: a subscriber
+ * gets the current list at once and a new list after every change of that service, for as
+ * long as it stays subscribed. Nothing is polled and nothing is cached on top of the cache,
+ * so a load balancer sees a change as soon as the watch delivers it.
+ *
+ * <p>
+ * In a load balancer configuration of your own, use it as the base of the standard chain:
+ * {@code ServiceInstanceListSupplier.builder().withBase(EtcdServiceInstanceListSupplier.of(context)).withHints().build(context)}.
+ */
+public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSupplier, DisposableBean {
+
+	private final String serviceId;
+
+	private final String canonicalId;
+
+	private final EtcdDiscoveryCache cache;
+
+	private final Scheduler publisher;
+
+	/** Replays the latest list: a load balancer subscribes per request and takes the first. */
+	private final Sinks.Many<List<ServiceInstance>> instances = Sinks.many().replay().latest();
+
+	private final ServiceChangeListener listener = this::servicesChanged;
+
+	/** Null until the first refresh, which always emits: subscribers must never wait for a first list. */
+	private @Nullable List<ServiceInstance> last;
+
+	public EtcdServiceInstanceListSupplier(String serviceId, EtcdDiscoveryCache cache) {
+		this(serviceId, cache, Schedulers.boundedElastic());
+	}
+
+	/**
+	 * @param publisher where changes are handed to long-lived subscribers, so that none of
+	 * them (a blocking health check, say) can hold up the discovery cache's own thread
+	 */
+	EtcdServiceInstanceListSupplier(String serviceId, EtcdDiscoveryCache cache, Scheduler publisher) {
+		this.serviceId = serviceId;
+		this.canonicalId = EtcdDiscoveryCache.canonical(serviceId);
+		this.cache = cache;
+		this.publisher = publisher;
+		// Listen first, then read: a change in between is read twice, never missed.
+		cache.addListener(this.listener);
+		refresh();
+	}
+
+	/**
+	 * The supplier for the load-balanced client whose child context this is.
+	 */
+	public static EtcdServiceInstanceListSupplier of(ConfigurableApplicationContext context) {
+		String serviceId = context.getEnvironment().getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
+		return new EtcdServiceInstanceListSupplier(serviceId, context.getBean(EtcdDiscoveryCache.class));
+	}
+
+	@Override
+	public String getServiceId() {
+		return this.serviceId;
+	}
+
+	@Override
+	public Flux<List<ServiceInstance>> get() {
+		return this.instances.asFlux();
+	}
+
+	private void servicesChanged(Set<String> serviceIds) {
+		if (serviceIds.contains(this.canonicalId)) {
+			this.publisher.schedule(this::refresh);
+		}
+	}
+
+	/**
+	 * Reads the cache and emits what it holds, unless that was the last list emitted. Reading
+	 * under the lock means that whichever refresh runs last emits the newest view.
+	 */
+	private synchronized void refresh() {
+		List<ServiceInstance> up = this.cache.instances(this.serviceId)
+			.stream()
+			.filter(EtcdServiceInstance::isUp)
+			.map(ServiceInstance.class::cast)
+			.toList();
+		if (!up.equals(this.last)) {
+			this.last = up;
+			this.instances.tryEmitNext(up);
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.cache.removeListener(this.listener);
+		this.instances.tryEmitComplete();
+	}
+
+	@Override
+	public String toString() {
+		return "EtcdServiceInstanceListSupplier{" + this.serviceId + "}";
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.github.etcddiscovery.loadbalancer;
+
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.BeanFactoryUtils;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplierBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * Puts the standard supplier that {@code spring.cloud.loadbalancer.configurations} names on
+ * top of ours, as Spring Cloud LoadBalancer's own configuration would have put it on top of
+ * its discovery-client supplier; without its 35 s cache, which a pushed list does not need.
+ */
+final class StandardSupplierChain {
+
+	static final String PROPERTY = "spring.cloud.loadbalancer.configurations";
+
+	static final List<String> KNOWN = List.of("default", "zone-preference", "health-check",
+			"request-based-sticky-session", "same-instance-preference", "weighted", "subset", "api-version");
+
+	private static final Log logger = LogFactory.getLog(StandardSupplierChain.class);
+
+	private static final String WEB_CLIENT_BUILDER = "org.springframework.web.reactive.function.client.WebClient$Builder";
+
+	private StandardSupplierChain() {
+	}
+
+	/**
+	 * The configuration a client asked for: its own
+	 * {@code spring.cloud.loadbalancer.clients.<name>.configurations} first, then the global
+	 * one, else {@code default}.
+	 */
+	static String configurationOf(Environment environment, String clientName) {
+		String global = environment.getProperty(PROPERTY, "default");
+		return environment.getProperty("spring.cloud.loadbalancer.clients." + clientName + ".configurations", global)
+			.trim();
+	}
+
+	static ServiceInstanceListSupplierBuilder applyTo(ServiceInstanceListSupplierBuilder builder, String configuration,
+			ConfigurableApplicationContext context) {
+		return switch (configuration) {
+			case "default" -> builder;
+			case "zone-preference" -> builder.withZonePreference();
+			case "health-check" -> withHealthChecks(builder, context);
+			case "request-based-sticky-session" -> builder.withRequestBasedStickySession();
+			case "same-instance-preference" -> builder.withSameInstancePreference();
+			case "weighted" -> builder.withWeighted();
+			case "subset" -> builder.withSubset();
+			case "api-version" -> reactive(context) ? builder.withReactiveApiVersioning()
+					: builder.withBlockingApiVersioning();
+			default -> {
+				logger.warn(PROPERTY + "=" + configuration + " is not one of " + KNOWN
+						+ "; load balancing over every UP instance");
+				yield builder;
+			}
+		};
+	}
+
+	/** The same client preference as Spring Cloud LoadBalancer's: reactive first. */
+	private static ServiceInstanceListSupplierBuilder withHealthChecks(ServiceInstanceListSupplierBuilder builder,
+			ConfigurableApplicationContext context) {
+		if (reactive(context) && ClassUtils.isPresent(WEB_CLIENT_BUILDER, context.getClassLoader())
+				&& hasBean(context, ClassUtils.resolveClassName(WEB_CLIENT_BUILDER, context.getClassLoader()))) {
+			return builder.withHealthChecks();
+		}
+		if (ClassUtils.isPresent("org.springframework.web.client.RestTemplate", context.getClassLoader())
+				&& hasBean(context, RestTemplate.class)) {
+			return builder.withBlockingHealthChecks();
+		}
+		if (ClassUtils.isPresent("org.springframework.web.client.RestClient", context.getClassLoader())
+				&& hasBean(context, RestClient.class)) {
+			return builder.withBlockingRestClientHealthChecks();
+		}
+		logger.warn(PROPERTY + "=health-check needs a WebClient.Builder, RestTemplate or RestClient bean to check"
+				+ " instances with; load balancing over every UP instance without health checks");
+		return builder;
+	}
+
+	private static boolean reactive(ConfigurableApplicationContext context) {
+		return context.getEnvironment().getProperty("spring.cloud.discovery.reactive.enabled", Boolean.class, true)
+				&& hasBean(context, ReactiveDiscoveryClient.class);
+	}
+
+	private static boolean hasBean(ConfigurableApplicationContext context, Class<?> type) {
+		return BeanFactoryUtils.beanNamesForTypeIncludingAncestors(context, type).length > 0;
+	}
+
+}
