@@ -1,5 +1,6 @@
 package io.github.etcddiscovery;
 
+import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
@@ -18,6 +19,8 @@ import io.github.etcddiscovery.registry.EtcdAutoServiceRegistrationAutoConfigura
 import io.github.etcddiscovery.registry.EtcdRegistration;
 import io.github.etcddiscovery.registry.EtcdServiceRegistry;
 import io.github.etcddiscovery.registry.EtcdServiceRegistryAutoConfiguration;
+import io.github.etcddiscovery.loadbalancer.EtcdLoadBalancerAutoConfiguration;
+import io.github.etcddiscovery.loadbalancer.EtcdLoadBalancerClientConfiguration;
 import io.github.etcddiscovery.test.SharedEtcd;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerZoneConfig;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -172,6 +179,39 @@ class EtcdAutoConfigurationTest {
 			assertThat(new EtcdDiscoveryProperties().getTtl()).hasSeconds(10);
 			assertThat(new EtcdDiscoveryProperties().isFailFast()).isFalse();
 		});
+	}
+
+	@Test
+	void loadBalancedClientsGetPushedListsUnlessSwitchedOff() {
+		ApplicationContextRunner withLoadBalancer = this.runner.withConfiguration(
+				AutoConfigurations.of(EtcdLoadBalancerAutoConfiguration.class, LoadBalancerAutoConfiguration.class));
+		withLoadBalancer.run(context -> assertThat(pushedListSpecifications(context)).hasSize(1));
+		for (String off : new String[] { "spring.cloud.etcd.loadbalancer.enabled=false",
+				"spring.cloud.etcd.discovery.enabled=false", "spring.cloud.discovery.enabled=false",
+				"spring.cloud.loadbalancer.enabled=false" }) {
+			withLoadBalancer.withPropertyValues(off)
+				.run(context -> assertThat(pushedListSpecifications(context)).as(off).isEmpty());
+		}
+	}
+
+	@Test
+	void zonePreferenceUsesTheRegisteredZoneUnlessTheLoadBalancerZoneIsSet() {
+		ApplicationContextRunner withLoadBalancer = this.runner
+			.withConfiguration(
+					AutoConfigurations.of(EtcdLoadBalancerAutoConfiguration.class, LoadBalancerAutoConfiguration.class))
+			.withPropertyValues("spring.cloud.etcd.discovery.zone=east");
+		withLoadBalancer
+			.run(context -> assertThat(context.getBean(LoadBalancerZoneConfig.class).getZone()).isEqualTo("east"));
+		withLoadBalancer.withPropertyValues("spring.cloud.loadbalancer.zone=west")
+			.run(context -> assertThat(context.getBean(LoadBalancerZoneConfig.class).getZone()).isEqualTo("west"));
+	}
+
+	private static List<LoadBalancerClientSpecification> pushedListSpecifications(ApplicationContext context) {
+		return context.getBeansOfType(LoadBalancerClientSpecification.class)
+			.values()
+			.stream()
+			.filter(spec -> List.of(spec.getConfiguration()).contains(EtcdLoadBalancerClientConfiguration.class))
+			.toList();
 	}
 
 	@Configuration(proxyBeanMethods = false)

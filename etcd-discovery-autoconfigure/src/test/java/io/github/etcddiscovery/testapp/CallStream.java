@@ -61,7 +61,7 @@ public final class CallStream implements AutoCloseable {
 
 	private static final Pattern INSTANCE = Pattern.compile("\"instance\":\"([^\"]+)\"");
 
-	private static final int MAX_CALLS = 50_000;
+	private static final int MAX_CALLS = 200_000;
 
 	private static final Duration MAX_TIME = Duration.ofSeconds(90);
 
