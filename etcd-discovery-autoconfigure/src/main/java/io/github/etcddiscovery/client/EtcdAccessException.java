@@ -1,0 +1,66 @@
+package io.github.etcddiscovery.client;
+
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * etcd answered, and refused us: wrong credentials, missing permissions, or a TLS peer that
+ * is not trusted. Unlike an outage this does not go away by waiting, so it carries the fix.
+ * Messages name users, keys and endpoints, never a password or key material.
+ */
+public class EtcdAccessException extends RuntimeException {
+
+	private static final String SECURITY_DOCS = "See the Security section of the etcd-discovery README.";
+
+	private final String action;
+
+	public EtcdAccessException(String message, String action, @Nullable Throwable cause) {
+		super(message, cause);
+		this.action = action;
+	}
+
+	public String getAction() {
+		return this.action;
+	}
+
+	/**
+	 * The access problem behind a failed etcd call, or {@code null} when the failure is of
+	 * another kind. jetcd reports these as gRPC statuses, sometimes wrapped twice, so the
+	 * whole cause chain is read.
+	 */
+	public static @Nullable EtcdAccessException of(String operation, Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			String message = String.valueOf(t.getMessage());
+			if (message.contains("authentication failed, invalid user ID or password")) {
+				return new EtcdAccessException(operation + " failed: etcd rejected the user name or password",
+						"Check " + EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX
+								+ ".password against the etcd user (etcdctl user get <name>).",
+						failure);
+			}
+			if (message.contains("authentication is not enabled")) {
+				return new EtcdAccessException(
+						operation + " failed: etcd has authentication disabled, yet a user name is configured",
+						"Remove " + EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX
+								+ ".password, or enable authentication in etcd (etcdctl auth enable).",
+						failure);
+			}
+			if (message.contains("user name is empty")) {
+				return new EtcdAccessException(
+						operation + " failed: etcd requires authentication and no user is configured",
+						"Set " + EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX + ".password. "
+								+ SECURITY_DOCS,
+						failure);
+			}
+			if (Status.fromThrowable(t).getCode() == Status.Code.PERMISSION_DENIED
+					|| message.contains("etcdserver: permission denied")) {
+				return new EtcdAccessException(
+						operation + " was denied: the etcd user lacks the permission (etcdserver: permission denied)",
+						"Grant the user's etcd role read on the discovery prefix and readwrite on its own "
+								+ "service's prefix. " + SECURITY_DOCS,
+						failure);
+			}
+		}
+		return null;
+	}
+
+}
