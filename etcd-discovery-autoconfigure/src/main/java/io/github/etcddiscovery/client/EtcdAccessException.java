@@ -14,13 +14,25 @@ public class EtcdAccessException extends RuntimeException {
 
 	private final String action;
 
+	private final boolean permissionDenied;
+
 	public EtcdAccessException(String message, String action, @Nullable Throwable cause) {
+		this(message, action, false, cause);
+	}
+
+	private EtcdAccessException(String message, String action, boolean permissionDenied, @Nullable Throwable cause) {
 		super(message, cause);
 		this.action = action;
+		this.permissionDenied = permissionDenied;
 	}
 
 	public String getAction() {
 		return this.action;
+	}
+
+	/** Authenticated, but the user's roles do not cover the key: the caller knows which grant fixes it. */
+	public boolean isPermissionDenied() {
+		return this.permissionDenied;
 	}
 
 	/**
@@ -57,7 +69,7 @@ public class EtcdAccessException extends RuntimeException {
 						operation + " was denied: the etcd user lacks the permission (etcdserver: permission denied)",
 						"Grant the user's etcd role read on the discovery prefix and readwrite on its own "
 								+ "service's prefix. " + SECURITY_DOCS,
-						failure);
+						true, failure);
 			}
 		}
 		return null;

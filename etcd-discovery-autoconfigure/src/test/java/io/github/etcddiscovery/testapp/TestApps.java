@@ -61,9 +61,13 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 	}
 
 	public ConfigurableApplicationContext start(String serviceName, String... extraProperties) {
+		return start(TestApp.class, serviceName, extraProperties);
+	}
+
+	public ConfigurableApplicationContext start(Class<?> application, String serviceName, String... extraProperties) {
 		List<String> properties = new ArrayList<>(baseProperties(serviceName));
 		properties.addAll(List.of(extraProperties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
 			.properties(properties.toArray(String[]::new))
 			.run();
 		this.started.add(context);
