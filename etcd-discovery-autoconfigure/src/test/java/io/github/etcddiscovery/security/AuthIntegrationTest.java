@@ -8,7 +8,7 @@ import io.github.etcddiscovery.health.EtcdHealthIndicator;
 import io.github.etcddiscovery.test.EtcdServer;
 import io.github.etcddiscovery.test.SecureEtcd;
 import io.github.etcddiscovery.test.SharedEtcd;
-import io.github.etcddiscovery.testapp.DiscoveryOnlyApp;
+import io.github.etcddiscovery.discoveryonly.DiscoveryOnlyApp;
 import io.github.etcddiscovery.testapp.TestApps;
 import io.github.etcddiscovery.testapp.Text;
 import org.junit.jupiter.api.AfterAll;
