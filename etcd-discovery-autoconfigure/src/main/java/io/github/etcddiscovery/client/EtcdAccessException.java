@@ -1,5 +1,7 @@
 package io.github.etcddiscovery.client;
 
+import java.util.List;
+
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
@@ -43,25 +45,11 @@ public class EtcdAccessException extends RuntimeException {
 	public static @Nullable EtcdAccessException of(String operation, Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause()) {
 			String message = String.valueOf(t.getMessage());
-			if (message.contains("authentication failed, invalid user ID or password")) {
-				return new EtcdAccessException(operation + " failed: etcd rejected the user name or password",
-						"Check " + EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX
-								+ ".password against the etcd user (etcdctl user get <name>).",
-						failure);
-			}
-			if (message.contains("authentication is not enabled")) {
-				return new EtcdAccessException(
-						operation + " failed: etcd has authentication disabled, yet a user name is configured",
-						"Remove " + EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX
-								+ ".password, or enable authentication in etcd (etcdctl auth enable).",
-						failure);
-			}
-			if (message.contains("user name is empty")) {
-				return new EtcdAccessException(
-						operation + " failed: etcd requires authentication and no user is configured",
-						"Set " + EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX + ".password. "
-								+ SECURITY_DOCS,
-						failure);
+			for (CredentialProblem problem : CREDENTIAL_PROBLEMS) {
+				if (message.contains(problem.etcdSays())) {
+					return new EtcdAccessException(operation + " failed: " + problem.meaning(), problem.action(),
+							failure);
+				}
 			}
 			if (Status.fromThrowable(t).getCode() == Status.Code.PERMISSION_DENIED
 					|| message.contains("etcdserver: permission denied")) {
@@ -73,6 +61,24 @@ public class EtcdAccessException extends RuntimeException {
 			}
 		}
 		return null;
+	}
+
+	private static final String CREDENTIALS = EtcdProperties.PREFIX + ".username and " + EtcdProperties.PREFIX
+			+ ".password";
+
+	/** What etcd answers when the configured credentials cannot work, and what to do. */
+	private static final List<CredentialProblem> CREDENTIAL_PROBLEMS = List.of(
+			new CredentialProblem("authentication failed, invalid user ID or password",
+					"etcd rejected the user name or password",
+					"Check " + CREDENTIALS + " against the etcd user (etcdctl user get <name>)."),
+			new CredentialProblem("authentication is not enabled",
+					"etcd has authentication disabled, yet a user name is configured",
+					"Remove " + CREDENTIALS + ", or enable authentication in etcd (etcdctl auth enable)."),
+			new CredentialProblem("user name is empty", "etcd requires authentication and no user is configured",
+					"Set " + CREDENTIALS + ". " + SECURITY_DOCS));
+
+	private record CredentialProblem(String etcdSays, String meaning, String action) {
+
 	}
 
 }

@@ -212,9 +212,7 @@ class AuthIntegrationTest {
 	}
 
 	private static String root(String... args) {
-		List<String> command = new java.util.ArrayList<>(List.of("--user=root:" + ROOT_PASSWORD));
-		command.addAll(List.of(args));
-		return etcd.etcdctl(command.toArray(String[]::new));
+		return SecureEtcd.asRoot(etcd, ROOT_PASSWORD, args);
 	}
 
 }

@@ -125,10 +125,7 @@ class TokenExpiryTest {
 	}
 
 	private String root(String... args) {
-		String[] command = new String[args.length + 1];
-		command[0] = "--user=root:" + ROOT_PASSWORD;
-		System.arraycopy(args, 0, command, 1, args.length);
-		return this.etcd.etcdctl(command);
+		return SecureEtcd.asRoot(this.etcd, ROOT_PASSWORD, args);
 	}
 
 	private static String[] user(String name) {

@@ -37,14 +37,21 @@ public final class SecureEtcd {
 	/** As root: a user with one role, granted each {@code permission prefix} pair. */
 	public static void addUser(EtcdServer etcd, String rootPassword, String user, String password, String role,
 			String... permissionThenPrefix) {
-		String root = "--user=root:" + rootPassword;
-		etcd.etcdctl(root, "user", "add", user + ":" + password, "--interactive=false");
-		etcd.etcdctl(root, "role", "add", role);
+		asRoot(etcd, rootPassword, "user", "add", user + ":" + password, "--interactive=false");
+		asRoot(etcd, rootPassword, "role", "add", role);
 		for (int i = 0; i < permissionThenPrefix.length; i += 2) {
-			etcd.etcdctl(root, "role", "grant-permission", role, "--prefix=true", permissionThenPrefix[i],
+			asRoot(etcd, rootPassword, "role", "grant-permission", role, "--prefix=true", permissionThenPrefix[i],
 					permissionThenPrefix[i + 1]);
 		}
-		etcd.etcdctl(root, "user", "grant-role", user, role);
+		asRoot(etcd, rootPassword, "user", "grant-role", user, role);
+	}
+
+	/** etcdctl as root, once authentication is on. */
+	public static String asRoot(EtcdServer etcd, String rootPassword, String... args) {
+		List<String> command = new ArrayList<>();
+		command.add("--user=root:" + rootPassword);
+		command.addAll(List.of(args));
+		return etcd.etcdctl(command.toArray(String[]::new));
 	}
 
 	/** A PEM bundle named {@code name}: trust in {@code ca}, and {@code client}'s key if given. */
