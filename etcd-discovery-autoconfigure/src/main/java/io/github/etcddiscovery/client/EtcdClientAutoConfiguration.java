@@ -4,24 +4,37 @@ import java.time.Duration;
 
 import io.etcd.jetcd.Client;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The jetcd client every other part shares.
+ * The jetcd client every other part shares, over TLS when the endpoints are https.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnEtcdEnabled
 @EnableConfigurationProperties(EtcdProperties.class)
 public class EtcdClientAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	public Client etcdClient(EtcdProperties properties) {
+	public Client etcdClient(EtcdProperties properties, ObjectProvider<SslBundles> sslBundles) {
 		properties.validate();
-		return new EtcdClientFactory(properties).create();
+		EtcdTls tls = EtcdTls.of(properties, sslBundles.getIfAvailable());
+		Client client = new EtcdClientFactory(properties, tls).create();
+		// Part of providing the client: nothing else talks to an etcd that refuses us.
+		try {
+			new EtcdConnectionCheck(client, properties, tls).check();
+		}
+		catch (RuntimeException ex) {
+			client.close();
+			throw ex;
+		}
+		return client;
 	}
 
 	@Bean

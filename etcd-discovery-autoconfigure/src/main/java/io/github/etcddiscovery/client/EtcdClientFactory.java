@@ -6,17 +6,25 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.StringUtils;
 
 /**
  * Builds the jetcd {@link Client} from {@link EtcdProperties}.
+ * <p>
+ * No authority is set: jetcd then verifies each endpoint's certificate against that
+ * endpoint's own host, which is what a cluster with one certificate per member needs.
  */
 public class EtcdClientFactory {
 
 	private final EtcdProperties properties;
 
-	public EtcdClientFactory(EtcdProperties properties) {
+	private final @Nullable EtcdTls tls;
+
+	public EtcdClientFactory(EtcdProperties properties, @Nullable EtcdTls tls) {
 		this.properties = properties;
+		this.tls = tls;
 	}
 
 	public Client create() {
@@ -29,6 +37,9 @@ public class EtcdClientFactory {
 		if (StringUtils.hasText(this.properties.getUsername())) {
 			builder.user(bytes(this.properties.getUsername()));
 			builder.password(bytes(this.properties.getPassword() != null ? this.properties.getPassword() : ""));
+		}
+		if (this.tls != null) {
+			builder.sslContext(this.tls.nettyContext());
 		}
 		return builder.build();
 	}

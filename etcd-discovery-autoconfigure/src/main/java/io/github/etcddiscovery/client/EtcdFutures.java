@@ -8,7 +8,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * jetcd calls wait for a connection forever while etcd is down; every call we make goes
- * through here so that none of them can hang a caller.
+ * through here so that none of them can hang a caller. A refusal (credentials,
+ * permissions) comes out as {@link EtcdAccessException}, anything else as
+ * {@link EtcdUnavailableException}.
  */
 public final class EtcdFutures {
 
@@ -25,6 +27,10 @@ public final class EtcdFutures {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			EtcdAccessException denied = EtcdAccessException.of(operation, cause);
+			if (denied != null) {
+				throw denied;
+			}
 			throw new EtcdUnavailableException(operation + " failed: " + cause.getMessage(), cause);
 		}
 		catch (InterruptedException ex) {

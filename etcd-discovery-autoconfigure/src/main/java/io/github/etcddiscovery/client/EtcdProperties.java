@@ -55,6 +55,8 @@ public class EtcdProperties {
 	 */
 	private Duration requestTimeout = Duration.ofSeconds(5);
 
+	private final Ssl ssl = new Ssl();
+
 	/**
 	 * Fails fast, with a message naming the property and its fix, on values that cannot work.
 	 */
@@ -69,6 +71,32 @@ public class EtcdProperties {
 		}
 		requirePositive(PREFIX + ".connect-timeout", this.connectTimeout);
 		requirePositive(PREFIX + ".request-timeout", this.requestTimeout);
+		validateTls();
+	}
+
+	/**
+	 * jetcd opens one channel for all endpoints, TLS or not: a mix cannot work, and a bundle
+	 * on plain http would be silently ignored.
+	 */
+	private void validateTls() {
+		List<URI> uris = endpointUris();
+		boolean anyHttps = uris.stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
+		boolean anyHttp = uris.stream().anyMatch(u -> "http".equalsIgnoreCase(u.getScheme()));
+		if (anyHttps && anyHttp) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", displayEndpoints(),
+					"it mixes http and https endpoints", "Use https:// for every endpoint of a TLS-enabled etcd, "
+							+ "or http:// for every endpoint of a plain one.");
+		}
+		if (anyHttp && StringUtils.hasText(this.ssl.getBundle())) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".ssl.bundle", this.ssl.getBundle(),
+					"the endpoints use http, so the bundle would not be used",
+					"Change " + PREFIX + ".endpoints to https:// URLs, or remove " + PREFIX + ".ssl.bundle.");
+		}
+	}
+
+	/** Whether the endpoints are https, i.e. the client talks TLS. */
+	public boolean usesTls() {
+		return endpointUris().stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
 	}
 
 	private static void validateEndpoint(String endpoint) {
@@ -164,12 +192,39 @@ public class EtcdProperties {
 		this.requestTimeout = requestTimeout;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	@Override
 	public String toString() {
 		return "EtcdProperties{enabled=" + this.enabled + ", endpoints=" + displayEndpoints() + ", namespace="
 				+ this.namespace + ", username=" + this.username + ", password="
 				+ (this.password == null ? "null" : "******") + ", connectTimeout=" + this.connectTimeout
-				+ ", requestTimeout=" + this.requestTimeout + "}";
+				+ ", requestTimeout=" + this.requestTimeout + ", ssl.bundle=" + this.ssl.getBundle() + "}";
+	}
+
+	/**
+	 * TLS to etcd, through a Spring Boot SSL bundle.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.*) that
+		 * verifies etcd's certificate and, when it has a key, authenticates this client to
+		 * etcd (mutual TLS). Without it, https endpoints are verified against the JVM's
+		 * default trust store.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
 	}
 
 }

@@ -32,6 +32,7 @@ import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdWatchErrors;
@@ -92,6 +93,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private volatile @Nullable String lastError;
 
+	private volatile @Nullable EtcdAccessException refused;
+
 	// Executor-confined.
 	private final Map<String, TreeMap<String, EtcdServiceInstance>> byService = new HashMap<>();
 
@@ -121,7 +124,9 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	/**
 	 * Loads the view before the application uses it. When etcd does not answer within the
-	 * request timeout, startup goes on with an empty view that fills in as soon as it does.
+	 * request timeout, startup goes on with an empty view that fills in as soon as it does;
+	 * when etcd answers that this user may not read the prefix, startup fails, since
+	 * discovery would never work.
 	 */
 	@Override
 	public void afterPropertiesSet() {
@@ -134,6 +139,16 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			logger.warn("etcd discovery starts with an empty view: " + ex);
+		}
+		EtcdAccessException refusal = this.refused;
+		if (refusal != null) {
+			this.executor.shutdownNow();
+			String action = !refusal.isPermissionDenied() ? refusal.getAction()
+					: "Grant the etcd user's role read on the discovery prefix: etcdctl role grant-permission <role> "
+							+ "--prefix=true read " + namespace() + this.codec.keyPrefix()
+							+ " . See the Security section of the etcd-discovery README.";
+			throw new EtcdAccessException("etcd discovery cannot read " + this.codec.keyPrefix() + ": "
+					+ refusal.getMessage(), action, refusal);
 		}
 		long interval = this.resyncInterval.toMillis();
 		this.executor.scheduleWithFixedDelay(this::checkForDrift, interval, interval, TimeUnit.MILLISECONDS);
@@ -203,6 +218,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			watchFrom(listedAt + 1);
 			this.connected = true;
 			this.lastError = null;
+			this.refused = null;
 			if (this.failedResyncs > 0) {
 				logger.info("etcd discovery view restored at revision " + listedAt);
 			}
@@ -212,6 +228,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		catch (RuntimeException ex) {
 			this.connected = false;
 			this.lastError = ex.getMessage();
+			this.refused = (ex instanceof EtcdAccessException refusal) ? refusal : null;
 			if (this.failedResyncs == 0) {
 				logger.warn("etcd discovery cannot list " + this.codec.keyPrefix() + ", serving the last known view: "
 						+ ex.getMessage());
@@ -263,6 +280,11 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	 */
 	private boolean wentBackInTime(long headerRevision) {
 		return headerRevision > 0 && headerRevision < this.revision;
+	}
+
+	private String namespace() {
+		String namespace = this.etcdProperties.getNamespace();
+		return (namespace != null) ? namespace : "";
 	}
 
 	private GetResponse get(GetOption option) {

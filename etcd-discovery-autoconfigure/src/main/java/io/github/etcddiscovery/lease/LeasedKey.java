@@ -22,6 +22,7 @@ import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.CloseableClient;
+import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
 import io.github.etcddiscovery.client.EtcdWatchErrors;
@@ -84,6 +85,8 @@ public final class LeasedKey {
 	private @Nullable ScheduledFuture<?> pendingRetry;
 
 	private int failedAttempts;
+
+	private boolean refusalReported;
 
 	private long generation;
 
@@ -171,7 +174,7 @@ public final class LeasedKey {
 			EtcdFutures.await(CompletableFuture.allOf(delete, revoke), this.requestTimeout,
 					"Deregistering " + this.keyText);
 		}
-		catch (EtcdUnavailableException ex) {
+		catch (EtcdUnavailableException | EtcdAccessException ex) {
 			logger.warn(ex.getMessage() + "; the key expires with its lease within " + this.ttl.toSeconds() + "s");
 		}
 	}
@@ -222,6 +225,7 @@ public final class LeasedKey {
 			boolean recovered = this.state == LeaseState.RECOVERING;
 			this.leaseId = lease;
 			this.failedAttempts = 0;
+			this.refusalReported = false;
 			this.lastError = null;
 			if (recovered) {
 				this.recoveries++;
@@ -232,6 +236,13 @@ public final class LeasedKey {
 			this.lastError = ex.getMessage();
 			if (failFast) {
 				throw ex;
+			}
+			if (ex instanceof EtcdAccessException refusal && !this.refusalReported) {
+				// Not an outage: waiting will not fix it, an operator has to. Said once, loudly;
+				// the retries go on so that a granted permission takes effect without a restart.
+				logger.error("Registration " + this.keyText + " is refused by etcd and retried until that changes: "
+						+ ex.getMessage() + ". " + refusal.getAction());
+				this.refusalReported = true;
 			}
 			transition(LeaseState.RECOVERING, ex.getMessage());
 			retryLater();

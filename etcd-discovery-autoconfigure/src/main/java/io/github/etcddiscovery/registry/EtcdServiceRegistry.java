@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.etcd.jetcd.Client;
+import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
@@ -81,6 +82,26 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 					+ registration.getInstanceId() + " in etcd at " + this.etcdProperties.displayEndpoints() + ": "
 					+ ex.getMessage(), ex);
 		}
+		catch (EtcdAccessException ex) {
+			this.leases.remove(key, lease);
+			throw refused(registration, key, ex);
+		}
+	}
+
+	/** Names who was refused what, and the narrowest grant that fixes it. */
+	private EtcdAccessException refused(EtcdRegistration registration, String key, EtcdAccessException ex) {
+		String namespace = (this.etcdProperties.getNamespace() != null) ? this.etcdProperties.getNamespace() : "";
+		String servicePrefix = namespace + key.substring(0, key.lastIndexOf('/') + 1);
+		String user = (this.etcdProperties.getUsername() != null) ? "etcd user '" + this.etcdProperties.getUsername() + "'"
+				: "this client (no etcd user configured)";
+		return new EtcdAccessException("Could not register " + registration.getServiceId() + "/"
+				+ registration.getInstanceId() + ": " + user + " may not write " + namespace + key + " ("
+				+ ex.getMessage() + ")",
+				"Grant the user's role readwrite on its service's prefix: etcdctl role grant-permission <role> "
+						+ "--prefix=true readwrite " + servicePrefix + " ; or, for an application that only "
+						+ "discovers others, set " + EtcdDiscoveryProperties.PREFIX + ".register=false. "
+						+ "See the Security section of the etcd-discovery README.",
+				ex);
 	}
 
 	@Override

@@ -63,15 +63,25 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 	}
 
 	public ConfigurableApplicationContext start(String serviceName, String... extraProperties) {
-		return startWith(TestApp.class, serviceName, extraProperties);
+		return start(TestApp.class, serviceName, extraProperties);
+	}
+
+	/** Another application than {@link TestApp}, with the same base properties. */
+	public ConfigurableApplicationContext start(Class<?> application, String serviceName, String... extraProperties) {
+		return run(new SpringApplicationBuilder(application), serviceName, extraProperties);
 	}
 
 	/** A {@link TestApp} with more configuration, as a user adds their own. */
 	public ConfigurableApplicationContext startWith(Class<?> configuration, String serviceName,
 			String... extraProperties) {
+		return run(new SpringApplicationBuilder(TestApp.class, configuration), serviceName, extraProperties);
+	}
+
+	private ConfigurableApplicationContext run(SpringApplicationBuilder application, String serviceName,
+			String... extraProperties) {
 		List<String> properties = new ArrayList<>(baseProperties(serviceName));
 		properties.addAll(List.of(extraProperties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class, configuration)
+		ConfigurableApplicationContext context = application
 			.properties(properties.toArray(String[]::new))
 			.run();
 		this.started.add(context);
