@@ -2,7 +2,6 @@ package io.github.etcddiscovery.loadbalancer;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
-import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,8 +19,7 @@ public class EtcdLoadBalancerClientConfiguration {
 	@ConditionalOnMissingBean
 	public ServiceInstanceListSupplier etcdServiceInstanceListSupplier(ConfigurableApplicationContext context) {
 		EtcdServiceInstanceListSupplier base = EtcdServiceInstanceListSupplier.of(context);
-		String clientName = context.getEnvironment().getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME);
-		String configuration = StandardSupplierChain.configurationOf(context.getEnvironment(), clientName);
+		String configuration = StandardSupplierChain.configurationOf(context.getEnvironment(), base.getServiceId());
 		return StandardSupplierChain.applyTo(ServiceInstanceListSupplier.builder().withBase(base), configuration, context)
 			.build(context);
 	}

@@ -9,7 +9,6 @@ import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -36,8 +35,6 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private final EtcdDiscoveryCache cache;
 
-	private final Scheduler publisher;
-
 	/** Replays the latest list: a load balancer subscribes per request and takes the first. */
 	private final Sinks.Many<List<ServiceInstance>> instances = Sinks.many().replay().latest();
 
@@ -47,18 +44,9 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 	private @Nullable List<ServiceInstance> last;
 
 	public EtcdServiceInstanceListSupplier(String serviceId, EtcdDiscoveryCache cache) {
-		this(serviceId, cache, Schedulers.boundedElastic());
-	}
-
-	/**
-	 * @param publisher where changes are handed to long-lived subscribers, so that none of
-	 * them (a blocking health check, say) can hold up the discovery cache's own thread
-	 */
-	EtcdServiceInstanceListSupplier(String serviceId, EtcdDiscoveryCache cache, Scheduler publisher) {
 		this.serviceId = serviceId;
 		this.canonicalId = EtcdDiscoveryCache.canonical(serviceId);
 		this.cache = cache;
-		this.publisher = publisher;
 		// Listen first, then read: a change in between is read twice, never missed.
 		cache.addListener(this.listener);
 		refresh();
@@ -84,7 +72,8 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private void servicesChanged(Set<String> serviceIds) {
 		if (serviceIds.contains(this.canonicalId)) {
-			this.publisher.schedule(this::refresh);
+			// Off the cache's own thread: no subscriber (a blocking health check, say) may hold it up.
+			Schedulers.boundedElastic().schedule(this::refresh);
 		}
 	}
 

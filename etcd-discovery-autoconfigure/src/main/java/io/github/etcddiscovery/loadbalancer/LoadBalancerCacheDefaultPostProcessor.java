@@ -4,9 +4,9 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.DefaultPropertiesPropertySource;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -33,8 +33,9 @@ public class LoadBalancerCacheDefaultPostProcessor implements EnvironmentPostPro
 				return;
 			}
 		}
-		environment.getPropertySources()
-			.addLast(new MapPropertySource("etcdLoadBalancerDefaults", Map.of(CACHE_ENABLED, "false")));
+		if (!environment.containsProperty(CACHE_ENABLED)) {
+			DefaultPropertiesPropertySource.addOrMerge(Map.of(CACHE_ENABLED, "false"), environment.getPropertySources());
+		}
 	}
 
 	/** After config data, so that application.yml is read before we decide. */

@@ -20,8 +20,10 @@ public class GrpcFrameLoggingEnvironmentPostProcessor implements EnvironmentPost
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		DefaultPropertiesPropertySource.addOrMerge(Map.of(FRAME_LOGGER_LEVEL, "INFO"),
-				environment.getPropertySources());
+		if (!environment.containsProperty(FRAME_LOGGER_LEVEL)) {
+			DefaultPropertiesPropertySource.addOrMerge(Map.of(FRAME_LOGGER_LEVEL, "INFO"),
+					environment.getPropertySources());
+		}
 	}
 
 }

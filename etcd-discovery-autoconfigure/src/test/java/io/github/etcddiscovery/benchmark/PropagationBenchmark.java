@@ -3,7 +3,6 @@ package io.github.etcddiscovery.benchmark;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -192,7 +191,7 @@ public final class PropagationBenchmark {
 		}
 
 		private static ByteSequence value() {
-			return ByteSequence.from(Arrays.toString(new long[] { System.nanoTime() }), StandardCharsets.UTF_8);
+			return ByteSequence.from(Long.toString(System.nanoTime()), StandardCharsets.UTF_8);
 		}
 
 		void close() {

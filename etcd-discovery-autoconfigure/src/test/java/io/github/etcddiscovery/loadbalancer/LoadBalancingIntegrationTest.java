@@ -20,9 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
+import static io.github.etcddiscovery.testapp.TestApps.instanceId;
+import static io.github.etcddiscovery.testapp.TestApps.setStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -147,20 +148,6 @@ class LoadBalancingIntegrationTest {
 
 	private ConfigurableApplicationContext caller() {
 		return this.apps.start("caller", "spring.cloud.loadbalancer.retry.enabled=false");
-	}
-
-	static void setStatus(ConfigurableApplicationContext app, String status) {
-		RestClient.create()
-			.post()
-			.uri("http://127.0.0.1:" + TestApps.port(app) + "/actuator/serviceregistry")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"status\":\"" + status + "\"}")
-			.retrieve()
-			.toBodilessEntity();
-	}
-
-	static String instanceId(ConfigurableApplicationContext app) {
-		return TestApps.registration(app).getInstanceId();
 	}
 
 	private static boolean refused(String base) {

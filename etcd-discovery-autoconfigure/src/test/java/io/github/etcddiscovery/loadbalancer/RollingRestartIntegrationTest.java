@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
-import static io.github.etcddiscovery.loadbalancer.LoadBalancingIntegrationTest.instanceId;
+import static io.github.etcddiscovery.testapp.TestApps.instanceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import static io.github.etcddiscovery.loadbalancer.LoadBalancingIntegrationTest.instanceId;
+import static io.github.etcddiscovery.testapp.TestApps.instanceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
-import static io.github.etcddiscovery.loadbalancer.LoadBalancingIntegrationTest.instanceId;
-import static io.github.etcddiscovery.loadbalancer.LoadBalancingIntegrationTest.setStatus;
+import static io.github.etcddiscovery.testapp.TestApps.instanceId;
+import static io.github.etcddiscovery.testapp.TestApps.setStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
@@ -59,12 +58,7 @@ class StatusIntegrationTest {
 
 		assertThat(http.get().uri(endpoint).retrieve().body(String.class)).contains("UP");
 
-		http.post()
-			.uri(endpoint)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"status\":\"OUT_OF_SERVICE\"}")
-			.retrieve()
-			.toBodilessEntity();
+		TestApps.setStatus(app, "OUT_OF_SERVICE");
 
 		assertThat(http.get().uri(endpoint).retrieve().body(String.class)).contains("OUT_OF_SERVICE");
 		await().until(() -> this.apps.etcd().value(key).contains("\"status\":\"OUT_OF_SERVICE\""));

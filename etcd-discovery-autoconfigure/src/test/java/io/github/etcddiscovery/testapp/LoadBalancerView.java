@@ -61,10 +61,6 @@ public final class LoadBalancerView implements AutoCloseable {
 			.orElse(null), at -> at != null);
 	}
 
-	public Set<String> current() {
-		return this.offers.isEmpty() ? Set.of() : this.offers.get(this.offers.size() - 1).instances();
-	}
-
 	@Override
 	public void close() {
 		this.subscription.dispose();

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 
 /**
  * Starts real {@link TestApp} instances against an etcd endpoint, each on a free port and
@@ -118,6 +120,21 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 
 	public static EtcdRegistration registration(ConfigurableApplicationContext context) {
 		return context.getBean(EtcdRegistration.class);
+	}
+
+	public static String instanceId(ConfigurableApplicationContext context) {
+		return registration(context).getInstanceId();
+	}
+
+	/** Sets the status as an operator does: {@code POST /actuator/serviceregistry}. */
+	public static void setStatus(ConfigurableApplicationContext context, String status) {
+		RestClient.create()
+			.post()
+			.uri("http://127.0.0.1:" + port(context) + "/actuator/serviceregistry")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"status\":\"" + status + "\"}")
+			.retrieve()
+			.toBodilessEntity();
 	}
 
 	public static int port(ConfigurableApplicationContext context) {
