@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -94,6 +96,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	private volatile @Nullable String lastError;
 
 	private volatile @Nullable EtcdAccessException refused;
+
+	private final CompletableFuture<Long> firstView = new CompletableFuture<>();
 
 	// Executor-confined.
 	private final Map<String, TreeMap<String, EtcdServiceInstance>> byService = new HashMap<>();
@@ -194,6 +198,14 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		return this.revision;
 	}
 
+	/**
+	 * Completes with the revision of the first view listed from etcd: at once when etcd
+	 * answered during startup, otherwise as soon as it does.
+	 */
+	public CompletionStage<Long> firstViewLoaded() {
+		return this.firstView.minimalCompletionStage();
+	}
+
 	public @Nullable Instant getLastSync() {
 		return this.lastSync;
 	}
@@ -224,6 +236,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			}
 			this.failedResyncs = 0;
 			publish(changed);
+			this.firstView.complete(listedAt);
 		}
 		catch (RuntimeException ex) {
 			this.connected = false;

@@ -14,27 +14,31 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@code /actuator/health/etcd}, when Spring Boot's health support is present.
+ * {@code /actuator/health/etcd}, when Spring Boot's health support is present; see
+ * {@link EtcdHealthIndicator} for why an etcd problem does not change the application's
+ * status by default.
  */
 @AutoConfiguration(after = { EtcdClientAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
 		EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdDiscoveryCacheAutoConfiguration.class })
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnEtcdEnabled
 @ConditionalOnEnabledHealthIndicator("etcd")
+@EnableConfigurationProperties(EtcdHealthProperties.class)
 public class EtcdHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
 	public EtcdHealthIndicator etcdHealthIndicator(EtcdProperties etcdProperties,
-			ObjectProvider<EtcdServiceRegistry> registry, ObjectProvider<EtcdAutoServiceRegistration> autoRegistration,
-			ObjectProvider<EtcdDiscoveryCache> cache) {
-		return new EtcdHealthIndicator(etcdProperties, registry.getIfAvailable(), autoRegistration.getIfAvailable(),
-				cache.getIfAvailable());
+			EtcdHealthProperties healthProperties, ObjectProvider<EtcdServiceRegistry> registry,
+			ObjectProvider<EtcdAutoServiceRegistration> autoRegistration, ObjectProvider<EtcdDiscoveryCache> cache) {
+		return new EtcdHealthIndicator(etcdProperties, healthProperties, registry.getIfAvailable(),
+				autoRegistration.getIfAvailable(), cache.getIfAvailable());
 	}
 
 }

@@ -1,27 +1,52 @@
 package io.github.etcddiscovery.health;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.lease.LeaseSnapshot;
+import io.github.etcddiscovery.lease.LeaseState;
 import io.github.etcddiscovery.registry.EtcdAutoServiceRegistration;
 import io.github.etcddiscovery.registry.EtcdServiceRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * Reports this application's standing in etcd from what it already knows, without calling
- * etcd: UP while its lease is kept alive and its discovery view follows etcd; DOWN when the
- * lease is lost or etcd cannot be reached. Details never include credentials.
+ * etcd: UP while its lease is kept alive and its discovery view follows etcd; otherwise
+ * {@link #ETCD_DOWN}, with the reasons. Details never include credentials.
+ * <p>
+ * An instance serves while etcd is down (it keeps its last known view, and callers keep
+ * theirs), so an etcd problem must not take it out of rotation: whatever reads the
+ * application's {@code /actuator/health} (health-check load balancing, orchestrators, load
+ * balancers) would otherwise drop every instance at once. Spring Boot's status aggregation
+ * ignores the statuses its order does not list, so {@code ETCD_DOWN}, a code of ours that
+ * no order lists unless a user adds it, never changes the application's status, whatever
+ * {@code management.endpoint.health.status.order} says. A DOWN cannot be kept out of the
+ * application's status instead: statuses are aggregated by code alone, and the only way
+ * to leave a component out of the root, group membership, would also take
+ * {@code /actuator/health/etcd} away. {@code spring.cloud.etcd.health.down-on-outage=true}
+ * reports plain DOWN.
  */
 public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
+	/** A problem with etcd that the application's own status does not aggregate. */
+	public static final Status ETCD_DOWN = new Status("ETCD_DOWN",
+			"etcd problem; this instance keeps serving with its last known view");
+
+	private static final String NOT_COUNTED = "not counted in the application's status ("
+			+ EtcdHealthProperties.PREFIX + ".down-on-outage=false): this instance stays in rotation";
+
 	private final EtcdProperties etcdProperties;
+
+	private final boolean downOnOutage;
 
 	private final @Nullable EtcdServiceRegistry registry;
 
@@ -29,10 +54,12 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable EtcdDiscoveryCache cache;
 
-	public EtcdHealthIndicator(EtcdProperties etcdProperties, @Nullable EtcdServiceRegistry registry,
-			@Nullable EtcdAutoServiceRegistration autoRegistration, @Nullable EtcdDiscoveryCache cache) {
+	public EtcdHealthIndicator(EtcdProperties etcdProperties, EtcdHealthProperties healthProperties,
+			@Nullable EtcdServiceRegistry registry, @Nullable EtcdAutoServiceRegistration autoRegistration,
+			@Nullable EtcdDiscoveryCache cache) {
 		super("etcd health check failed");
 		this.etcdProperties = etcdProperties;
+		this.downOnOutage = healthProperties.isDownOnOutage();
 		this.registry = registry;
 		this.autoRegistration = autoRegistration;
 		this.cache = cache;
@@ -40,11 +67,10 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		boolean up = true;
+		List<String> reasons = new ArrayList<>();
 		Optional<LeaseSnapshot> lease = lease();
 		if (lease.isPresent()) {
 			LeaseSnapshot snapshot = lease.get();
-			up = snapshot.isActive();
 			builder.withDetail("state", snapshot.state().name())
 				.withDetail("leaseId", Long.toHexString(snapshot.leaseId()))
 				.withDetail("ttl", snapshot.ttl().toSeconds() + "s")
@@ -54,6 +80,11 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 				.withDetail("recoveries", snapshot.recoveries());
 			if (snapshot.lastError() != null) {
 				builder.withDetail("lastError", snapshot.lastError());
+			}
+			if (!snapshot.isActive()) {
+				reasons.add(((snapshot.state() == LeaseState.ACTIVE) ? "no keep-alive answer from etcd within the TTL"
+						: "registration " + snapshot.state().name())
+						+ ((snapshot.lastError() != null) ? ": " + snapshot.lastError() : ""));
 			}
 		}
 		if (this.cache != null) {
@@ -66,16 +97,20 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 				if (this.cache.getLastError() != null) {
 					discovery.put("lastError", this.cache.getLastError());
 				}
+				reasons.add("discovery does not follow etcd"
+						+ ((this.cache.getLastError() != null) ? ": " + this.cache.getLastError() : ""));
 			}
 			builder.withDetail("discovery", discovery);
-			up = up && this.cache.isConnected();
 		}
 		builder.withDetail("endpoints", this.etcdProperties.displayEndpoints());
-		if (up) {
+		if (reasons.isEmpty()) {
 			builder.up();
 		}
+		else if (this.downOnOutage) {
+			builder.down().withDetail("reasons", reasons);
+		}
 		else {
-			builder.down();
+			builder.status(ETCD_DOWN).withDetail("reasons", reasons).withDetail("impact", NOT_COUNTED);
 		}
 	}
 

@@ -1,12 +1,15 @@
 package io.github.etcddiscovery.loadbalancer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache.ServiceChangeListener;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -22,12 +25,28 @@ import org.springframework.context.ConfigurableApplicationContext;
  * gets the current list at once and a new list after every change of that service, for as
  * long as it stays subscribed. Nothing is polled and nothing is cached on top of the cache,
  * so a load balancer sees a change as soon as the watch delivers it.
+ * <p>
+ * One change waits: when every instance of the service vanishes from etcd at once (keys
+ * deleted, leases expired), the last list stays for {@link #VANISHED_GRACE} before an empty
+ * one follows, and any instance that appears meanwhile ends the wait. An etcd that was down
+ * or frozen for longer than the TTL expires every lease the moment it is back, and the
+ * instances, which kept serving, register again within moments: without the wait, callers
+ * would have no instance at all in between. An instance that is still registered but not
+ * {@code UP} (an operator's {@code OUT_OF_SERVICE}) leaves at once, as does any instance
+ * while others remain.
  *
  * <p>
  * In a load balancer configuration of your own, use it as the base of the standard chain:
  * {@code ServiceInstanceListSupplier.builder().withBase(EtcdServiceInstanceListSupplier.of(context)).withHints().build(context)}.
  */
 public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSupplier, DisposableBean {
+
+	/**
+	 * How long callers keep the last instances of a service that all vanished from etcd:
+	 * longer than an instance takes to register again once etcd answers (a retry backs off
+	 * at most 1.5 s). A service that is really gone fails its calls either way.
+	 */
+	static final Duration VANISHED_GRACE = Duration.ofSeconds(3);
 
 	private final String serviceId;
 
@@ -42,6 +61,9 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	/** Null until the first refresh, which always emits: subscribers must never wait for a first list. */
 	private @Nullable List<ServiceInstance> last;
+
+	/** The empty list due once {@link #VANISHED_GRACE} has passed, unless an instance comes. */
+	private @Nullable Disposable pendingEmpty;
 
 	public EtcdServiceInstanceListSupplier(String serviceId, EtcdDiscoveryCache cache) {
 		this.serviceId = serviceId;
@@ -82,20 +104,49 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 	 * under the lock means that whichever refresh runs last emits the newest view.
 	 */
 	private synchronized void refresh() {
-		List<ServiceInstance> up = this.cache.instances(this.serviceId)
-			.stream()
+		List<EtcdServiceInstance> all = this.cache.instances(this.serviceId);
+		List<ServiceInstance> up = all.stream()
 			.filter(EtcdServiceInstance::isUp)
 			.map(ServiceInstance.class::cast)
 			.toList();
+		if (all.isEmpty() && this.last != null && !this.last.isEmpty()) {
+			if (this.pendingEmpty == null) {
+				this.pendingEmpty = Schedulers.parallel()
+					.schedule(this::emptyAfterGrace, VANISHED_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			return;
+		}
+		cancelPendingEmpty();
+		emit(up);
+	}
+
+	private synchronized void emptyAfterGrace() {
+		this.pendingEmpty = null;
+		if (this.cache.instances(this.serviceId).isEmpty()) {
+			emit(List.of());
+		}
+	}
+
+	private void emit(List<ServiceInstance> up) {
 		if (!up.equals(this.last)) {
 			this.last = up;
 			this.instances.tryEmitNext(up);
 		}
 	}
 
+	private void cancelPendingEmpty() {
+		if (this.pendingEmpty != null) {
+			this.pendingEmpty.dispose();
+			this.pendingEmpty = null;
+		}
+	}
+
 	@Override
 	public void destroy() {
 		this.cache.removeListener(this.listener);
+		synchronized (this) {
+			cancelPendingEmpty();
+		}
 		this.instances.tryEmitComplete();
 	}
 

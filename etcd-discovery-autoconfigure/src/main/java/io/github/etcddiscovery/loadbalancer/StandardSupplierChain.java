@@ -10,9 +10,6 @@ import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplierBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestTemplate;
 
 /**
  * Puts the standard supplier that {@code spring.cloud.loadbalancer.configurations} names on
@@ -27,8 +24,6 @@ final class StandardSupplierChain {
 			"request-based-sticky-session", "same-instance-preference", "weighted", "subset", "api-version");
 
 	private static final Log logger = LogFactory.getLog(StandardSupplierChain.class);
-
-	private static final String WEB_CLIENT_BUILDER = "org.springframework.web.reactive.function.client.WebClient$Builder";
 
 	private StandardSupplierChain() {
 	}
@@ -64,24 +59,17 @@ final class StandardSupplierChain {
 		};
 	}
 
-	/** The same client preference as Spring Cloud LoadBalancer's: reactive first. */
+	/** Pings through plain clients of our own, whatever clients the application defines. */
 	private static ServiceInstanceListSupplierBuilder withHealthChecks(ServiceInstanceListSupplierBuilder builder,
 			ConfigurableApplicationContext context) {
-		if (reactive(context) && ClassUtils.isPresent(WEB_CLIENT_BUILDER, context.getClassLoader())
-				&& hasBean(context, ClassUtils.resolveClassName(WEB_CLIENT_BUILDER, context.getClassLoader()))) {
-			return builder.withHealthChecks();
+		ServiceInstanceListSupplierBuilder checked = HealthCheckPings.withHealthChecks(builder, context,
+				reactive(context));
+		if (checked == null) {
+			logger.warn(PROPERTY + "=health-check needs spring-web or spring-webflux to ping instances with;"
+					+ " load balancing over every UP instance without health checks");
+			return builder;
 		}
-		if (ClassUtils.isPresent("org.springframework.web.client.RestTemplate", context.getClassLoader())
-				&& hasBean(context, RestTemplate.class)) {
-			return builder.withBlockingHealthChecks();
-		}
-		if (ClassUtils.isPresent("org.springframework.web.client.RestClient", context.getClassLoader())
-				&& hasBean(context, RestClient.class)) {
-			return builder.withBlockingRestClientHealthChecks();
-		}
-		logger.warn(PROPERTY + "=health-check needs a WebClient.Builder, RestTemplate or RestClient bean to check"
-				+ " instances with; load balancing over every UP instance without health checks");
-		return builder;
+		return checked;
 	}
 
 	private static boolean reactive(ConfigurableApplicationContext context) {

@@ -14,6 +14,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 
+import static io.github.etcddiscovery.health.EtcdHealthIndicator.ETCD_DOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,11 +56,11 @@ class EtcdHealthIntegrationTest {
 			etcd.kill();
 
 			// The watch notices at once; the lease is declared lost once its TTL has passed.
-			await().atMost(Duration.ofSeconds(3)).until(() -> health.health(true).getStatus().equals(Status.DOWN));
+			await().atMost(Duration.ofSeconds(3)).until(() -> health.health(true).getStatus().equals(ETCD_DOWN));
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> "RECOVERING".equals(health.health(true).getDetails().get("state")));
 			Health down = health.health(true);
-			assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(down.getStatus()).isEqualTo(ETCD_DOWN);
 			assertThat(((Map<?, ?>) down.getDetails().get("discovery")).get("watching")).isEqualTo(false);
 			assertThat(((Map<?, ?>) down.getDetails().get("discovery")).get("view").toString())
 				.contains("serving the last known instances");

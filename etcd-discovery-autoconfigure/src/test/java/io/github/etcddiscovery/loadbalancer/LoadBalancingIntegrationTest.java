@@ -80,6 +80,9 @@ class LoadBalancingIntegrationTest {
 
 	@Test
 	void shutdownDeregistersThenKeepsServingThenDrainsInFlightCallsThenStopsTheServer() throws Exception {
+		// Another instance stays: callers keep the last instance of a service for a moment
+		// when it vanishes (EtcdServiceInstanceListSupplier.VANISHED_GRACE).
+		this.apps.start("provider");
 		ConfigurableApplicationContext provider = this.apps.start("provider",
 				"spring.cloud.etcd.discovery.shutdown-delay=2s");
 		ConfigurableApplicationContext caller = caller();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.github.etcddiscovery.health.EtcdHealthIndicator.ETCD_DOWN;
 import static io.github.etcddiscovery.reliability.Observed.REQUEST_TIMEOUT_1S;
 import static io.github.etcddiscovery.reliability.Observed.WATCH_ONLY;
 import static io.github.etcddiscovery.reliability.Observed.awaitKeptAlive;
@@ -114,7 +115,7 @@ class EtcdOutageTest {
 
 		// A frozen etcd keeps its connections open: only the missing keep-alive answers tell.
 		await().atMost(Duration.ofSeconds(5)).until(() -> "RECOVERING".equals(state(orders)));
-		assertThat(status(orders)).isEqualTo(Status.DOWN);
+		assertThat(status(orders)).isEqualTo(ETCD_DOWN);
 		Duration downAfter = since(frozenAt);
 		await().until(() -> since(frozenAt).compareTo(ttl.plusSeconds(1)) > 0);
 
@@ -212,11 +213,11 @@ class EtcdOutageTest {
 		long crashedAt = System.nanoTime();
 		this.etcd.kill();
 
-		await().atMost(Duration.ofSeconds(3)).until(() -> status(orders) == Status.DOWN);
+		await().atMost(Duration.ofSeconds(3)).until(() -> status(orders).equals(ETCD_DOWN));
 		Duration downAfter = since(crashedAt);
 		await().atMost(Duration.ofSeconds(5)).until(() -> "RECOVERING".equals(state(orders)));
 		await().until(() -> since(crashedAt).compareTo(ttl.plusSeconds(1)) > 0);
-		assertThat(status(orders)).isEqualTo(Status.DOWN);
+		assertThat(status(orders)).isEqualTo(ETCD_DOWN);
 
 		this.etcd.restart();
 		long answeringAt = System.nanoTime();

@@ -19,6 +19,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.github.etcddiscovery.health.EtcdHealthIndicator.ETCD_DOWN;
 import static io.github.etcddiscovery.reliability.Observed.REQUEST_TIMEOUT_1S;
 import static io.github.etcddiscovery.reliability.Observed.awaitKeptAlive;
 import static io.github.etcddiscovery.reliability.Observed.client;
@@ -77,7 +78,7 @@ class StartupShutdownTest {
 		Duration startup = since(startingAt);
 		assertThat(startup).as("startup waits on etcd only in bounded steps").isLessThan(Duration.ofSeconds(10));
 		assertThat(orders.isActive()).isTrue();
-		assertThat(status(orders)).isEqualTo(Status.DOWN);
+		assertThat(status(orders)).isEqualTo(ETCD_DOWN);
 		assertThat(state(orders)).isEqualTo("RECOVERING");
 		assertThat(view(orders)).isEmpty();
 

@@ -25,6 +25,7 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.github.etcddiscovery.health.EtcdHealthIndicator.ETCD_DOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -172,7 +173,7 @@ class AuthIntegrationTest {
 			.untilAsserted(() -> assertThat(discovery.getInstances("orders")).extracting(ServiceInstance::getPort)
 				.containsExactly(TestApps.port(orders)));
 		Health health = health(refused);
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getStatus()).isEqualTo(ETCD_DOWN);
 		assertThat(health.getDetails()).containsEntry("state", "RECOVERING");
 		assertThat(String.valueOf(health.getDetails().get("lastError"))).contains("was denied",
 				"etcdserver: permission denied");
