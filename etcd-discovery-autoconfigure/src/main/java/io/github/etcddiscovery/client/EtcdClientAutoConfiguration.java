@@ -13,28 +13,34 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The jetcd client every other part shares, over TLS when the endpoints are https.
+ * The jetcd client every other part shares, over TLS when the endpoints are https. Where
+ * etcd is comes from an {@link EtcdConnectionDetails} bean (a container's, or the
+ * properties'); every client, also one the user defines, is checked once at startup.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnEtcdEnabled
 @EnableConfigurationProperties(EtcdProperties.class)
 public class EtcdClientAutoConfiguration {
 
+	@Bean
+	@ConditionalOnMissingBean(EtcdConnectionDetails.class)
+	public PropertiesEtcdConnectionDetails etcdConnectionDetails(EtcdProperties properties) {
+		return new PropertiesEtcdConnectionDetails(properties);
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	public Client etcdClient(EtcdProperties properties, ObjectProvider<SslBundles> sslBundles) {
+	public Client etcdClient(EtcdProperties properties, EtcdConnectionDetails connection,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
 		properties.validate();
 		EtcdTls tls = EtcdTls.of(properties, sslBundles.getIfAvailable());
-		Client client = new EtcdClientFactory(properties, tls).create();
-		// Part of providing the client: nothing else talks to an etcd that refuses us.
-		try {
-			new EtcdConnectionCheck(client, properties, tls).check();
-		}
-		catch (RuntimeException ex) {
-			client.close();
-			throw ex;
-		}
-		return client;
+		return new EtcdClientFactory(properties, connection, tls, customizers.orderedStream().toList()).create();
+	}
+
+	@Bean
+	static EtcdConnectionCheckPostProcessor etcdConnectionCheckPostProcessor(ObjectProvider<EtcdProperties> properties,
+			ObjectProvider<EtcdConnectionDetails> connection, ObjectProvider<SslBundles> sslBundles) {
+		return new EtcdConnectionCheckPostProcessor(properties, connection, sslBundles);
 	}
 
 	@Bean

@@ -29,11 +29,19 @@ public class EtcdConnectionCheck {
 
 	private final EtcdProperties properties;
 
+	private final EtcdConnectionDetails connection;
+
 	private final @Nullable EtcdTls tls;
 
 	public EtcdConnectionCheck(Client client, EtcdProperties properties, @Nullable EtcdTls tls) {
+		this(client, properties, new PropertiesEtcdConnectionDetails(properties), tls);
+	}
+
+	public EtcdConnectionCheck(Client client, EtcdProperties properties, EtcdConnectionDetails connection,
+			@Nullable EtcdTls tls) {
 		this.client = client;
 		this.properties = properties;
+		this.connection = connection;
 		this.tls = tls;
 	}
 
@@ -44,7 +52,7 @@ public class EtcdConnectionCheck {
 		if (this.tls != null && !anyEndpointAcceptsTls()) {
 			return;
 		}
-		if (StringUtils.hasText(this.properties.getUsername())) {
+		if (StringUtils.hasText(this.connection.getUsername())) {
 			checkCredentials();
 		}
 	}
@@ -55,7 +63,7 @@ public class EtcdConnectionCheck {
 		List<String> problems = new ArrayList<>();
 		EtcdTlsProbe.Result first = null;
 		URI firstEndpoint = null;
-		for (URI endpoint : this.properties.endpointUris()) {
+		for (URI endpoint : this.connection.getEndpoints()) {
 			EtcdTlsProbe.Result result = probe.probe(endpoint);
 			if (result.kind() == EtcdTlsProbe.Kind.OK) {
 				return true;
@@ -69,7 +77,7 @@ public class EtcdConnectionCheck {
 			}
 		}
 		if (first == null) {
-			logger.info("etcd is not reachable at " + this.properties.displayEndpoints()
+			logger.info("etcd is not reachable at " + this.connection.displayEndpoints()
 					+ " yet; TLS and credentials are checked by the first requests once it is");
 			return false;
 		}
@@ -123,7 +131,7 @@ public class EtcdConnectionCheck {
 	}
 
 	private void checkCredentials() {
-		String operation = "Authenticating to etcd as user '" + this.properties.getUsername() + "'";
+		String operation = "Authenticating to etcd as user '" + this.connection.getUsername() + "'";
 		try {
 			EtcdFutures.await(this.client.getClusterClient().listMember(), this.properties.getRequestTimeout(),
 					operation);

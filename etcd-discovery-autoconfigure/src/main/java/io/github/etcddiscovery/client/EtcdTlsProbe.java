@@ -55,13 +55,7 @@ final class EtcdTlsProbe {
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
 			socket.setSSLParameters(parameters);
 			socket.startHandshake();
-			// With TLS 1.3 the server judges our certificate after our side of the handshake
-			// is done: its verdict is the answer to the first request.
-			socket.getOutputStream().write(VERSION_REQUEST);
-			socket.getOutputStream().flush();
-			InputStream in = socket.getInputStream();
-			in.read();
-			return Result.OK;
+			return afterHandshake(socket);
 		}
 		catch (SocketTimeoutException ex) {
 			return Result.UNREACHABLE;
@@ -71,6 +65,34 @@ final class EtcdTlsProbe {
 		}
 		catch (IOException ex) {
 			return new Result(Kind.HANDSHAKE_FAILED, EtcdTls.messages(ex));
+		}
+	}
+
+	/**
+	 * With TLS 1.3 the server judges our certificate after our side of the handshake is done:
+	 * its verdict is the answer to the first request. When it has already closed the
+	 * connection with its alert, our request meets a broken pipe or a reset instead of the
+	 * alert; with a client certificate presented, that is the same verdict.
+	 */
+	private Result afterHandshake(SSLSocket socket) throws IOException {
+		try {
+			socket.getOutputStream().write(VERSION_REQUEST);
+			socket.getOutputStream().flush();
+			InputStream in = socket.getInputStream();
+			in.read();
+			return Result.OK;
+		}
+		catch (SSLException | SocketTimeoutException ex) {
+			throw ex;
+		}
+		catch (IOException ex) {
+			String messages = EtcdTls.messages(ex);
+			String lower = messages.toLowerCase(java.util.Locale.ROOT);
+			boolean closedOnUs = lower.contains("broken pipe") || lower.contains("connection reset");
+			if (closedOnUs && this.tls.hasClientCertificate()) {
+				return new Result(Kind.CLIENT_CERTIFICATE_REJECTED, messages);
+			}
+			throw ex;
 		}
 	}
 

@@ -58,8 +58,9 @@ public class EtcdDiscoveryProperties {
 	private @Nullable String instanceId;
 
 	/**
-	 * Host name peers use to reach this instance. Defaults to the local host name, or the IP
-	 * address with prefer-ip-address.
+	 * Host name peers use to reach this instance. Defaults to the host name of the first
+	 * non-loopback address (Spring Cloud's InetUtils, steered by spring.cloud.inetutils.*),
+	 * or that IP address with prefer-ip-address.
 	 */
 	private @Nullable String host;
 
@@ -96,6 +97,11 @@ public class EtcdDiscoveryProperties {
 	 * LoadBalancer's zone preference reads.
 	 */
 	private @Nullable String zone;
+
+	// Aliases in Spring Cloud Consul's spelling; write-only, documented in the additional metadata.
+	private @Nullable String hostnameAlias;
+
+	private @Nullable String instanceZoneAlias;
 
 	/**
 	 * Lease time-to-live: how long an instance that died without deregistering stays
@@ -228,11 +234,20 @@ public class EtcdDiscoveryProperties {
 	}
 
 	public @Nullable String getHost() {
-		return this.host;
+		return (this.host != null) ? this.host : this.hostnameAlias;
 	}
 
 	public void setHost(@Nullable String host) {
 		this.host = host;
+	}
+
+	/**
+	 * Spring Cloud Consul's spelling of {@code host}, so that a migrated configuration keeps
+	 * working; {@code host} wins when both are set.
+	 * @param hostname the host name peers use to reach this instance
+	 */
+	public void setHostname(@Nullable String hostname) {
+		this.hostnameAlias = hostname;
 	}
 
 	public boolean isPreferIpAddress() {
@@ -276,11 +291,19 @@ public class EtcdDiscoveryProperties {
 	}
 
 	public @Nullable String getZone() {
-		return this.zone;
+		return (this.zone != null) ? this.zone : this.instanceZoneAlias;
 	}
 
 	public void setZone(@Nullable String zone) {
 		this.zone = zone;
+	}
+
+	/**
+	 * Spring Cloud Consul's spelling of {@code zone}; {@code zone} wins when both are set.
+	 * @param instanceZone the zone of this instance
+	 */
+	public void setInstanceZone(@Nullable String instanceZone) {
+		this.instanceZoneAlias = instanceZone;
 	}
 
 	public Duration getTtl() {

@@ -1,9 +1,12 @@
 package io.github.etcddiscovery.security;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.health.EtcdHealthIndicator;
 import io.github.etcddiscovery.test.EtcdServer;
 import io.github.etcddiscovery.test.SecureEtcd;
@@ -24,6 +27,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static io.github.etcddiscovery.health.EtcdHealthIndicator.ETCD_DOWN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +108,20 @@ class AuthIntegrationTest {
 		assertThat(output).contains("APPLICATION FAILED TO START",
 				"Authenticating to etcd as user 'orders' failed: etcd rejected the user name or password",
 				"Check spring.cloud.etcd.username and spring.cloud.etcd.password");
+		assertThat(output.getAll()).doesNotContain(wrong);
+	}
+
+	@Test
+	void aClientBeanOfTheUsersOwnIsCheckedAtStartupToo(CapturedOutput output) {
+		String wrong = "wrong-" + UUID.randomUUID();
+		UserClient.password = wrong;
+
+		Throwable failure = catchThrowable(() -> apps().startWith(UserClient.class, "orders",
+				user("orders", wrong)));
+
+		assertThat(failure).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"Authenticating to etcd as user 'orders' failed: etcd rejected the user name or password");
 		assertThat(output.getAll()).doesNotContain(wrong);
 	}
 
@@ -192,6 +211,23 @@ class AuthIntegrationTest {
 		finally {
 			root("role", "revoke-permission", "discovery-only", "--prefix=true", PREFIX + "/orders/");
 		}
+	}
+
+	/** A jetcd client built by the user, not by the starter, with a wrong password. */
+	@Configuration(proxyBeanMethods = false)
+	static class UserClient {
+
+		static String password;
+
+		@Bean(destroyMethod = "close")
+		Client etcdClient() {
+			return Client.builder()
+				.endpoints(etcd.clientEndpoint())
+				.user(ByteSequence.from("orders", StandardCharsets.UTF_8))
+				.password(ByteSequence.from(password, StandardCharsets.UTF_8))
+				.build();
+		}
+
 	}
 
 	private TestApps apps() {

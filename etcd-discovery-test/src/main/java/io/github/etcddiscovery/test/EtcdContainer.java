@@ -8,8 +8,6 @@ import java.util.List;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -24,36 +22,25 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class EtcdContainer implements EtcdServer {
 
-	/** Overridable for mirrors or air-gapped registries. */
-	private static final String IMAGE = System.getenv().getOrDefault("ETCD_TEST_IMAGE",
-			"gcr.io/etcd-development/etcd:v3.5.17");
+	private static final String IMAGE = EtcdTestContainer.DEFAULT_IMAGE;
 
-	private static final int CLIENT_PORT = 2379;
-
-	private static final Duration MIN_START_TIMEOUT = Duration.ofSeconds(60);
+	private static final int CLIENT_PORT = EtcdTestContainer.CLIENT_PORT;
 
 	private final String name;
 
 	private final List<String> etcdctlArgs;
 
-	private final GenericContainer<?> container;
+	private final EtcdTestContainer container;
 
 	private volatile boolean paused;
 
 	private EtcdContainer(String name, List<String> extraArgs, List<String> etcdctlArgs, Duration startTimeout) {
 		this.name = name;
 		this.etcdctlArgs = List.copyOf(etcdctlArgs);
-		List<String> command = new ArrayList<>(List.of("/usr/local/bin/etcd", "--name=" + name,
-				"--data-dir=/tmp/etcd-data", "--listen-client-urls=http://0.0.0.0:" + CLIENT_PORT,
-				"--advertise-client-urls=http://127.0.0.1:" + CLIENT_PORT,
-				"--listen-peer-urls=http://127.0.0.1:2380", "--initial-advertise-peer-urls=http://127.0.0.1:2380",
-				"--initial-cluster=" + name + "=http://127.0.0.1:2380", "--logger=zap", "--log-level=warn",
-				"--heartbeat-interval=50", "--election-timeout=500"));
-		command.addAll(extraArgs);
-		Duration timeout = (startTimeout.compareTo(MIN_START_TIMEOUT) > 0) ? startTimeout : MIN_START_TIMEOUT;
-		this.container = new GenericContainer<>(DockerImageName.parse(IMAGE)).withExposedPorts(CLIENT_PORT)
-			.withCommand(command.toArray(String[]::new))
-			.waitingFor(Wait.forHttp("/health").forPort(CLIENT_PORT).forStatusCode(200).withStartupTimeout(timeout));
+		this.container = new EtcdTestContainer(DockerImageName.parse(IMAGE), name, extraArgs);
+		if (startTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+			this.container.withStartupTimeout(startTimeout);
+		}
 	}
 
 	static EtcdServer create(EtcdServer.Builder settings) {
