@@ -2,7 +2,7 @@ package io.github.etcddiscovery.health;
 
 import io.github.etcddiscovery.client.ConditionalOnEtcdEnabled;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
-import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.client.EtcdConnectionDetails;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
 import io.github.etcddiscovery.registry.EtcdAutoServiceRegistration;
@@ -34,10 +34,10 @@ public class EtcdHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
-	public EtcdHealthIndicator etcdHealthIndicator(EtcdProperties etcdProperties,
+	public EtcdHealthIndicator etcdHealthIndicator(EtcdConnectionDetails connection,
 			EtcdHealthProperties healthProperties, ObjectProvider<EtcdServiceRegistry> registry,
 			ObjectProvider<EtcdAutoServiceRegistration> autoRegistration, ObjectProvider<EtcdDiscoveryCache> cache) {
-		return new EtcdHealthIndicator(etcdProperties, healthProperties, registry.getIfAvailable(),
+		return new EtcdHealthIndicator(connection, healthProperties, registry.getIfAvailable(),
 				autoRegistration.getIfAvailable(), cache.getIfAvailable());
 	}
 

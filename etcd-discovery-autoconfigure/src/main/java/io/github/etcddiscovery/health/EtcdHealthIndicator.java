@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.client.EtcdConnectionDetails;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.lease.LeaseSnapshot;
 import io.github.etcddiscovery.lease.LeaseState;
@@ -44,7 +44,7 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 	private static final String NOT_COUNTED = "not counted in the application's status ("
 			+ EtcdHealthProperties.PREFIX + ".down-on-outage=false): this instance stays in rotation";
 
-	private final EtcdProperties etcdProperties;
+	private final EtcdConnectionDetails connection;
 
 	private final boolean downOnOutage;
 
@@ -54,11 +54,11 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable EtcdDiscoveryCache cache;
 
-	public EtcdHealthIndicator(EtcdProperties etcdProperties, EtcdHealthProperties healthProperties,
+	public EtcdHealthIndicator(EtcdConnectionDetails connection, EtcdHealthProperties healthProperties,
 			@Nullable EtcdServiceRegistry registry, @Nullable EtcdAutoServiceRegistration autoRegistration,
 			@Nullable EtcdDiscoveryCache cache) {
 		super("etcd health check failed");
-		this.etcdProperties = etcdProperties;
+		this.connection = connection;
 		this.downOnOutage = healthProperties.isDownOnOutage();
 		this.registry = registry;
 		this.autoRegistration = autoRegistration;
@@ -102,7 +102,7 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 			}
 			builder.withDetail("discovery", discovery);
 		}
-		builder.withDetail("endpoints", this.etcdProperties.displayEndpoints());
+		builder.withDetail("endpoints", this.connection.displayEndpoints());
 		if (reasons.isEmpty()) {
 			builder.up();
 		}

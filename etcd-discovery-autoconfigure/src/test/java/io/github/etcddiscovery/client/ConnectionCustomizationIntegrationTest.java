@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.etcd.jetcd.ByteSequence;
+import io.github.etcddiscovery.health.EtcdHealthIndicator;
 import io.github.etcddiscovery.test.SharedEtcd;
 import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,8 @@ class ConnectionCustomizationIntegrationTest {
 		assertThat(this.apps.etcd().keys(this.apps.keyOf(app))).containsExactly(this.apps.keyOf(app));
 		assertThat(app.getBean(EtcdConnectionDetails.class).displayEndpoints())
 			.containsExactly(SharedEtcd.get().clientEndpoint());
+		assertThat(app.getBean(EtcdHealthIndicator.class).health(true).getDetails())
+			.containsEntry("endpoints", List.of(SharedEtcd.get().clientEndpoint()));
 	}
 
 	@Test
