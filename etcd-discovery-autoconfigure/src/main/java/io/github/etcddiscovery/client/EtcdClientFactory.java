@@ -15,8 +15,19 @@ import org.springframework.util.StringUtils;
  * <p>
  * No authority is set: jetcd then verifies each endpoint's certificate against that
  * endpoint's own host, which is what a cluster with one certificate per member needs.
+ * <p>
+ * jetcd opens one gRPC channel over all endpoints with the {@code round_robin} policy: every
+ * new call and every new stream (watch, keep-alive) goes to the next connected endpoint, and
+ * an open stream stays where it is. A member cut off from its peers keeps its client
+ * connections, so it stays in that rotation. With {@link EtcdProperties#isRequireLeader()}
+ * every call and stream carries etcd's require-leader header ({@value #REQUIRE_LEADER}): such
+ * a member refuses them at once with "no leader", ends the streams it holds after a few
+ * election timeouts, and the retry goes to the next endpoint in the rotation.
  */
 public class EtcdClientFactory {
+
+	/** etcd's metadata key for "only if you have a leader" (rpctypes.MetadataRequireLeaderKey). */
+	public static final String REQUIRE_LEADER = "hasleader";
 
 	private final EtcdProperties properties;
 
@@ -37,6 +48,9 @@ public class EtcdClientFactory {
 		if (StringUtils.hasText(this.properties.getUsername())) {
 			builder.user(bytes(this.properties.getUsername()));
 			builder.password(bytes(this.properties.getPassword() != null ? this.properties.getPassword() : ""));
+		}
+		if (this.properties.isRequireLeader()) {
+			builder.header(REQUIRE_LEADER, "true");
 		}
 		if (this.tls != null) {
 			builder.sslContext(this.tls.nettyContext());

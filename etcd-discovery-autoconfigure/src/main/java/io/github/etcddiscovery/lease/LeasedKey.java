@@ -47,6 +47,8 @@ public final class LeasedKey {
 
 	private static final Log logger = LogFactory.getLog(LeasedKey.class);
 
+	private static final Duration REWATCH_DELAY = Duration.ofMillis(250);
+
 	private final Client client;
 
 	private final ByteSequence key;
@@ -64,6 +66,8 @@ public final class LeasedKey {
 	private final Backoff backoff;
 
 	private final Clock clock;
+
+	private final KeepAliveGuard guard;
 
 	private volatile LeaseState state = LeaseState.REGISTERING;
 
@@ -101,6 +105,7 @@ public final class LeasedKey {
 		this.executor = executor;
 		this.backoff = backoff;
 		this.clock = clock;
+		this.guard = new KeepAliveGuard(client.getLeaseClient(), executor, clock, ttl, requestTimeout);
 	}
 
 	/**
@@ -277,6 +282,27 @@ public final class LeasedKey {
 		this.lastKeepAlive = this.clock.instant();
 		this.confirmedTtlSeconds = this.ttl.toSeconds();
 		this.keepAlive = this.client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(observed));
+		this.guard.guard(lease, new KeepAliveGuard.Renewals() {
+
+			@Override
+			public @Nullable Instant lastConfirmed() {
+				return LeasedKey.this.lastKeepAlive;
+			}
+
+			@Override
+			public void renewed(long ttlSeconds) {
+				LeasedKey.this.confirmedTtlSeconds = ttlSeconds;
+				LeasedKey.this.lastKeepAlive = LeasedKey.this.clock.instant();
+			}
+
+			@Override
+			public void notFound() {
+				if (observed == LeasedKey.this.generation) {
+					lost("lease not found in etcd");
+				}
+			}
+
+		});
 	}
 
 	/**
@@ -286,17 +312,35 @@ public final class LeasedKey {
 	 */
 	private void watchKey(long writtenAt) {
 		long observed = this.generation;
-		WatchOption deletesAfterOurWrite = WatchOption.builder().withRevision(writtenAt + 1).withNoPut(true).build();
+		WatchOption deletesAfterOurWrite = WatchOption.builder()
+			.withRevision(writtenAt + 1)
+			.withNoPut(true)
+			.withRequireLeader(true)
+			.build();
 		this.keyWatch = this.client.getWatchClient()
 			.watch(this.key, deletesAfterOurWrite, Watch.listener(response -> {
 				if (!response.getEvents().isEmpty()) {
 					onKeyEvent(observed, "key deleted in etcd");
 				}
 			}, error -> {
-				if (EtcdWatchErrors.endsTheWatch(error)) {
+				if (EtcdWatchErrors.isNoLeader(error)) {
+					// The member lost its leader, not our key: watch again through the next endpoint.
+					this.executor.schedule(() -> rewatchKey(observed, writtenAt), REWATCH_DELAY.toMillis(),
+							TimeUnit.MILLISECONDS);
+				}
+				else if (EtcdWatchErrors.endsTheWatch(error)) {
 					onKeyEvent(observed, "watch on the key ended: " + error.getMessage());
 				}
 			}));
+	}
+
+	private void rewatchKey(long observed, long writtenAt) {
+		if (observed == this.generation && this.state == LeaseState.ACTIVE) {
+			if (this.keyWatch != null) {
+				this.keyWatch.close();
+			}
+			watchKey(writtenAt);
+		}
 	}
 
 	private void onKeyEvent(long observed, String reason) {
@@ -309,6 +353,7 @@ public final class LeasedKey {
 
 	private void stopKeepingAlive() {
 		this.generation++;
+		this.guard.stop();
 		if (this.keyWatch != null) {
 			this.keyWatch.close();
 			this.keyWatch = null;

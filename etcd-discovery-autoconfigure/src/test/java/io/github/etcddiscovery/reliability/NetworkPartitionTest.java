@@ -1,0 +1,195 @@
+package io.github.etcddiscovery.reliability;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.github.etcddiscovery.test.KeyPresenceWatch;
+import io.github.etcddiscovery.test.NetnsApp;
+import io.github.etcddiscovery.test.NetnsEtcdCluster;
+import io.github.etcddiscovery.test.NetworkNamespaces;
+import io.github.etcddiscovery.testapp.partition.ViewProbeApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Network partitions of a three-member etcd cluster, made with network namespaces: one
+ * member is cut off from its two peers while applications still reach it. Members and
+ * applications run inside namespaces this test creates (see {@link NetworkNamespaces}); the
+ * test reads the applications' health and view with curl from inside their namespace, and
+ * etcd through a member that keeps its quorum.
+ */
+class NetworkPartitionTest {
+
+	private static final String PREFIX = "/services";
+
+	private static final List<String> MEMBERS = List.of("m0", "m1", "m2");
+
+	private static final Duration ELECTION = Duration.ofMillis(NetnsEtcdCluster.ELECTION_MS);
+
+	private static final String LOST = "is not confirmed by an etcd member with a leader";
+
+	private static final String RECOVERED = "follows etcd again";
+
+	private NetworkNamespaces network;
+
+	private NetnsEtcdCluster cluster;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@BeforeAll
+	static void needsNamespacesAndEtcd() {
+		Observed.assumeLocalEtcdBinary();
+		Optional<String> unavailable = NetworkNamespaces.unavailableReason();
+		if (unavailable.isPresent()) {
+			System.out.println("[partition] SKIPPED: " + unavailable.get());
+		}
+		assumeTrue(unavailable.isEmpty(), () -> "Partition tests need network namespaces: " + unavailable.get());
+	}
+
+	@AfterEach
+	void tearDown() {
+		// Applications and watches first, then etcd, then the namespaces they ran in.
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			try {
+				this.closeables.get(i).close();
+			}
+			catch (Exception ex) {
+				// Keep closing the rest.
+			}
+		}
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
+		if (this.network != null) {
+			this.network.close();
+		}
+	}
+
+	/**
+	 * Scenario 1: the application's only endpoint is the cut-off member. Health says the view
+	 * is not confirmed, and since when, while the last view is served; exact soon after healing.
+	 */
+	@Test
+	void anApplicationWhoseOnlyEndpointIsCutOffSaysSoServesItsLastViewAndIsExactAfterHealing() throws Exception {
+		start("app");
+		String leader = this.cluster.leader(MEMBERS);
+		String cut = followers(leader).get(0);
+		putInstance(leader, "billing", "billing-old");
+		putInstance(leader, "billing", "billing-keep");
+		NetnsApp app = app("app", "watcher", List.of(this.cluster.endpoint(cut)), false);
+		await().atMost(Duration.ofSeconds(20)).until(() -> view(app).equals(etcdView(leader)));
+		Map<String, List<String>> before = view(app);
+
+		long cutAt = System.currentTimeMillis();
+		this.network.cutOff(cut, others(cut));
+		putInstance(leader, "billing", "billing-new");
+		this.cluster.etcdctl(leader, "del", PREFIX + "/billing/billing-old");
+
+		JsonNode discovery = await().atMost(Duration.ofSeconds(20))
+			.until(() -> app.json("/actuator/health/etcd").path("details").path("discovery"),
+					(d) -> d.path("watching").isBoolean() && !d.path("watching").asBoolean());
+		Duration noticed = Duration.between(Instant.ofEpochMilli(cutAt),
+				Instant.parse(discovery.path("notConfirmedSince").asString()));
+		report("scenario 1, only endpoint cut off: health says the view is not confirmed after", noticed);
+		assertThat(noticed).isLessThanOrEqualTo(ELECTION.plusSeconds(2));
+		assertThat(discovery.path("view").asString()).contains("serving the last known instances");
+		assertThat(view(app)).as("the last known view is served").isEqualTo(before);
+		assertThat(this.cluster.hasLeader(cut)).isFalse();
+
+		long healedAt = System.currentTimeMillis();
+		this.network.heal(cut);
+		Map<String, List<String>> truth = etcdView(leader);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> view(app).equals(truth) && app.json("/actuator/health/etcd").path("status").asString().equals("UP"));
+		Duration exact = Duration.ofMillis(changedAt(app) - healedAt);
+		report("scenario 1, only endpoint cut off: view exact after healing", exact);
+		assertThat(exact).isLessThanOrEqualTo(Duration.ofSeconds(2));
+		assertThat(app.linesContaining(LOST)).as("one WARN when the view stops being confirmed").isEqualTo(1);
+		assertThat(app.linesContaining(RECOVERED)).as("one WARN when it is confirmed again").isEqualTo(1);
+	}
+
+	// ---- harness ----
+
+	private void start(String... apps) throws Exception {
+		List<String> leaves = new ArrayList<>(MEMBERS);
+		leaves.addAll(List.of(apps));
+		this.network = NetworkNamespaces.create(leaves.toArray(String[]::new));
+		this.cluster = NetnsEtcdCluster.start(this.network, MEMBERS);
+	}
+
+	private NetnsApp app(String leaf, String name, List<String> endpoints, boolean register) throws Exception {
+		Path log = Files.createTempFile(this.cluster.dir(), leaf + "-", ".log");
+		NetnsApp app = NetnsApp.start(this.network, leaf, ViewProbeApp.class, log,
+				List.of("spring.application.name=" + name, "spring.cloud.etcd.endpoints=" + String.join(",", endpoints),
+						"spring.cloud.etcd.request-timeout=1s", "spring.cloud.etcd.discovery.ttl=3s",
+						"spring.cloud.etcd.discovery.register=" + register,
+						"spring.cloud.etcd.discovery.host=127.0.0.1", "spring.cloud.etcd.discovery.instance-id=" + name,
+						"spring.cloud.etcd.discovery.shutdown-delay=0",
+						"spring.cloud.etcd.discovery.resync-interval=1h"));
+		this.closeables.add(app);
+		return app;
+	}
+
+	private KeyPresenceWatch watchKey(String through, String key) {
+		KeyPresenceWatch watch = KeyPresenceWatch.start(this.cluster, through, key);
+		this.closeables.add(watch);
+		return watch;
+	}
+
+	private List<String> followers(String leader) {
+		return MEMBERS.stream().filter((member) -> !member.equals(leader)).toList();
+	}
+
+	private static String[] others(String member) {
+		return MEMBERS.stream().filter((other) -> !other.equals(member)).toArray(String[]::new);
+	}
+
+	private void putInstance(String through, String service, String instanceId) {
+		this.cluster.etcdctl(through, "put", PREFIX + "/" + service + "/" + instanceId, "127.0.0.1:9000");
+	}
+
+	/** What etcd holds, read through a member with quorum, as {@code service -> sorted instance ids}. */
+	private Map<String, List<String>> etcdView(String through) {
+		Map<String, List<String>> view = new TreeMap<>();
+		for (String key : this.cluster.keys(through, PREFIX + "/")) {
+			String[] parts = key.substring(PREFIX.length() + 1).split("/");
+			view.computeIfAbsent(parts[0], (s) -> new ArrayList<>()).add(parts[1]);
+		}
+		view.values().forEach((ids) -> ids.sort(null));
+		return view;
+	}
+
+	/** The application's discovery view, in the same form. */
+	private static Map<String, List<String>> view(NetnsApp app) {
+		Map<String, List<String>> view = new TreeMap<>();
+		JsonNode services = app.json("/view").path("services");
+		for (String service : services.propertyNames()) {
+			List<String> ids = new ArrayList<>();
+			services.path(service).forEach((id) -> ids.add(id.asString()));
+			view.put(service, ids);
+		}
+		return view;
+	}
+
+	private static long changedAt(NetnsApp app) {
+		return app.json("/view").path("changedAt").asLong();
+	}
+
+	private static void report(String measurement, Duration value) {
+		System.out.println("[partition] " + measurement + ": " + value.toMillis() + " ms");
+	}
+
+}
