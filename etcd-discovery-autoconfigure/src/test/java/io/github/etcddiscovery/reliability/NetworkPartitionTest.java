@@ -39,6 +39,11 @@ class NetworkPartitionTest {
 
 	private static final Duration ELECTION = Duration.ofMillis(NetnsEtcdCluster.ELECTION_MS);
 
+	private static final Duration TTL = Duration.ofSeconds(3);
+
+	/** The key of the application named "orders" (its instance id is its name). */
+	private static final String KEY = "/services/orders/orders";
+
 	private static final String LOST = "is not confirmed by an etcd member with a leader";
 
 	private static final String RECOVERED = "follows etcd again";
@@ -121,6 +126,95 @@ class NetworkPartitionTest {
 		assertThat(app.linesContaining(RECOVERED)).as("one WARN when it is confirmed again").isEqualTo(1);
 	}
 
+	/**
+	 * Scenarios 2 and 4: all three endpoints, but the watches and the keep-alive opened on the
+	 * member that is then cut off (it was the only one the application reached while it
+	 * started). They move to the healthy members; the registration stays; healing is exact.
+	 */
+	@Test
+	void streamsOnTheCutOffMemberMoveToHealthyMembersAndTheRegistrationStays() throws Exception {
+		start("app");
+		String leader = this.cluster.leader(MEMBERS);
+		String cut = followers(leader).get(0);
+		putInstance(leader, "billing", "billing-old");
+		this.network.cutOff("app", others(cut));
+		NetnsApp app = app("app", "orders", this.cluster.endpoints(), true);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> view(app).equals(etcdView(leader)) && view(app).containsKey("orders"));
+		this.network.heal("app");
+		// gRPC reconnects to the two members it could not reach (the watchdog resets its backoff).
+		await().atMost(Duration.ofSeconds(20)).until(() -> app.connectedTo(2379).size() == 3);
+		KeyPresenceWatch presence = watchKey(leader, KEY);
+
+		this.network.cutOff(cut, others(cut));
+		followsAndStaysRegistered("scenario 2, streams on the cut-off member", app, leader, presence);
+		healAndAwaitExact("scenario 4, heal after scenario 2", cut, leader, app);
+	}
+
+	/**
+	 * Scenarios 3 and 4: the leader is cut off. The others elect a new one; the view follows
+	 * them, the registration stays, and healing is exact.
+	 */
+	@Test
+	void whenTheLeaderIsCutOffTheViewFollowsTheNewLeaderAndTheRegistrationStays() throws Exception {
+		start("app");
+		String leader = this.cluster.leader(MEMBERS);
+		String follower = followers(leader).get(0);
+		putInstance(leader, "billing", "billing-old");
+		NetnsApp app = app("app", "orders", this.cluster.endpoints(), true);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> view(app).equals(etcdView(leader)) && view(app).containsKey("orders"));
+		KeyPresenceWatch presence = watchKey(follower, KEY);
+
+		long cutAt = System.nanoTime();
+		this.network.cutOff(leader, others(leader));
+		String newLeader = this.cluster.leader(followers(leader));
+		report("scenario 3, leader cut off: new leader elected after", Duration.ofNanos(System.nanoTime() - cutAt));
+		followsAndStaysRegistered("scenario 3, leader cut off", app, newLeader, presence);
+		healAndAwaitExact("scenario 4, heal after scenario 3", leader, newLeader, app);
+	}
+
+	/**
+	 * With one member cut off: a new instance and a stopped one (written through a healthy
+	 * member) are seen within 2 s plus the election timeout, and over two TTLs the
+	 * registration is never absent longer than 1 s, as a watch through a healthy member sees it.
+	 */
+	private void followsAndStaysRegistered(String scenario, NetnsApp app, String healthy, KeyPresenceWatch presence) {
+		Duration bound = ELECTION.plusSeconds(2);
+		long added = System.currentTimeMillis();
+		putInstance(healthy, "billing", "billing-new");
+		await().atMost(Duration.ofSeconds(20)).until(() -> view(app).get("billing").contains("billing-new"));
+		Duration seenAdded = Duration.ofMillis(changedAt(app) - added);
+		report(scenario + ": new instance seen after", seenAdded);
+		long removed = System.currentTimeMillis();
+		this.cluster.etcdctl(healthy, "del", PREFIX + "/billing/billing-old");
+		await().atMost(Duration.ofSeconds(20)).until(() -> !view(app).get("billing").contains("billing-old"));
+		Duration seenRemoved = Duration.ofMillis(changedAt(app) - removed);
+		report(scenario + ": stopped instance gone after", seenRemoved);
+		// Two TTLs more of partition, the key checked through the healthy member all along.
+		await().during(TTL.multipliedBy(2)).atMost(TTL.multipliedBy(3))
+			.until(() -> !this.cluster.keys(healthy, KEY).isEmpty());
+		report(scenario + ": registration absent at most (" + presence.deletions() + " deletions)",
+				presence.longestAbsence());
+		assertThat(seenAdded).isLessThanOrEqualTo(bound);
+		assertThat(seenRemoved).isLessThanOrEqualTo(bound);
+		assertThat(presence.longestAbsence()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+		assertThat(view(app)).isEqualTo(etcdView(healthy));
+	}
+
+	/** Heals the member; everything is exact and registered within 2 s, on every member. */
+	private void healAndAwaitExact(String scenario, String cut, String healthy, NetnsApp app) {
+		long healedAt = System.nanoTime();
+		this.network.heal(cut);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.cluster.hasLeader(cut) && !this.cluster.keys(cut, KEY).isEmpty()
+					&& view(app).equals(etcdView(healthy)) && view(app).equals(etcdView(cut))
+					&& app.json("/actuator/health/etcd").path("status").asString().equals("UP"));
+		Duration exact = Duration.ofNanos(System.nanoTime() - healedAt);
+		report(scenario + ": everything exact and registered after", exact);
+		assertThat(exact).isLessThanOrEqualTo(Duration.ofSeconds(2));
+	}
+
 	// ---- harness ----
 
 	private void start(String... apps) throws Exception {
@@ -134,7 +228,7 @@ class NetworkPartitionTest {
 		Path log = Files.createTempFile(this.cluster.dir(), leaf + "-", ".log");
 		NetnsApp app = NetnsApp.start(this.network, leaf, ViewProbeApp.class, log,
 				List.of("spring.application.name=" + name, "spring.cloud.etcd.endpoints=" + String.join(",", endpoints),
-						"spring.cloud.etcd.request-timeout=1s", "spring.cloud.etcd.discovery.ttl=3s",
+						"spring.cloud.etcd.request-timeout=1s", "spring.cloud.etcd.discovery.ttl=" + TTL.toSeconds() + "s",
 						"spring.cloud.etcd.discovery.register=" + register,
 						"spring.cloud.etcd.discovery.host=127.0.0.1", "spring.cloud.etcd.discovery.instance-id=" + name,
 						"spring.cloud.etcd.discovery.shutdown-delay=0",
