@@ -146,6 +146,38 @@ class NetworkPartitionTest {
 	}
 
 	/**
+	 * Scenario 2 with etcd's default election timings (1 s): the cut-off member holds the
+	 * keep-alive stream for longer than the 3 s TTL before it ends it (after about four election
+	 * timeouts without a leader), so the lease lives only because renewals go through another
+	 * member meanwhile. The view follows once etcd ends the watch.
+	 */
+	@Test
+	void withEtcdsDefaultElectionTimeoutTheLeaseIsRenewedThroughAnotherMemberWhileTheStreamStalls()
+			throws Exception {
+		start(100, 1000, "app");
+		String leader = this.cluster.leader(MEMBERS);
+		String cut = followers(leader).get(0);
+		putInstance(leader, "billing", "billing-old");
+		NetnsApp app = appWithStreamsOn(cut, leader);
+		KeyPresenceWatch presence = watchKey(leader, KEY);
+
+		this.network.cutOff(cut, others(cut));
+		long added = System.currentTimeMillis();
+		putInstance(leader, "billing", "billing-new");
+		await("the new instance in the view").atMost(Duration.ofSeconds(20))
+			.until(() -> view(app).getOrDefault("billing", List.of()).contains("billing-new"));
+		report("default election timeout (1 s), streams on the cut-off member: new instance seen after",
+				Duration.ofMillis(changedAt(app) - added));
+		await("registered throughout, through " + leader).during(TTL.multipliedBy(2))
+			.atMost(TTL.multipliedBy(3))
+			.until(() -> !this.cluster.keys(leader, KEY).isEmpty());
+		report("default election timeout (1 s), streams on the cut-off member: registration absent at most ("
+				+ presence.deletions() + " deletions)", presence.longestAbsence());
+		assertThat(presence.longestAbsence()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+		healAndAwaitExact("default election timeout (1 s), heal", cut, leader, app);
+	}
+
+	/**
 	 * Scenarios 3 and 4: the leader is cut off, with the application's streams on it. The
 	 * others elect a new one; the view follows them, the registration stays, and healing is
 	 * exact.
@@ -231,10 +263,14 @@ class NetworkPartitionTest {
 	}
 
 	private void start(String... apps) throws Exception {
+		start(NetnsEtcdCluster.HEARTBEAT_MS, NetnsEtcdCluster.ELECTION_MS, apps);
+	}
+
+	private void start(int heartbeatMs, int electionMs, String... apps) throws Exception {
 		List<String> leaves = new ArrayList<>(MEMBERS);
 		leaves.addAll(List.of(apps));
 		this.network = NetworkNamespaces.create(leaves.toArray(String[]::new));
-		this.cluster = NetnsEtcdCluster.start(this.network, MEMBERS);
+		this.cluster = NetnsEtcdCluster.start(this.network, MEMBERS, heartbeatMs, electionMs);
 	}
 
 	private NetnsApp app(String leaf, String name, List<String> endpoints, boolean register) throws Exception {

@@ -55,6 +55,12 @@ public final class NetnsEtcdCluster implements AutoCloseable {
 
 	/** Starts one member in each of the given leaves and waits until they have a leader. */
 	public static NetnsEtcdCluster start(NetworkNamespaces network, List<String> leaves) {
+		return start(network, leaves, HEARTBEAT_MS, ELECTION_MS);
+	}
+
+	/** The same with other election timings, e.g. etcd's defaults (100 ms, 1000 ms). */
+	public static NetnsEtcdCluster start(NetworkNamespaces network, List<String> leaves, int heartbeatMs,
+			int electionMs) {
 		Path etcd = EtcdBinaries.etcd().orElseThrow(() -> new IllegalStateException(EtcdBinaries.NOT_FOUND));
 		Path etcdctl = EtcdBinaries.etcdctl(etcd).orElseThrow(() -> new IllegalStateException("No etcdctl found"));
 		Path dir;
@@ -79,8 +85,8 @@ public final class NetnsEtcdCluster implements AutoCloseable {
 							"--listen-peer-urls=http://" + address + ":2380",
 							"--initial-advertise-peer-urls=http://" + address + ":2380",
 							"--initial-cluster=" + initialCluster, "--initial-cluster-token=" + token,
-							"--initial-cluster-state=new", "--heartbeat-interval=" + HEARTBEAT_MS,
-							"--election-timeout=" + ELECTION_MS, "--pre-vote", "--logger=zap", "--log-outputs=stderr",
+							"--initial-cluster-state=new", "--heartbeat-interval=" + heartbeatMs,
+							"--election-timeout=" + electionMs, "--pre-vote", "--logger=zap", "--log-outputs=stderr",
 							"--log-level=warn"),
 					dir.resolve(leaf + ".log")));
 		}
