@@ -21,6 +21,7 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.support.CloseableClient;
 import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdFutures;
@@ -226,7 +227,7 @@ public final class LeasedKey {
 				return;
 			}
 			keepAlive(lease);
-			watchKey(written);
+			watchKey(written, lease);
 			boolean recovered = this.state == LeaseState.RECOVERING;
 			this.leaseId = lease;
 			this.failedAttempts = 0;
@@ -307,25 +308,27 @@ public final class LeasedKey {
 
 	/**
 	 * Somebody else may delete the key (an operator's {@code etcdctl del}, or a revoke of our
-	 * lease): watching it lets us put it back at once instead of at the next keep-alive
-	 * failure, which for a revoke by key alone would never come.
+	 * lease) or overwrite it without our lease (it would then outlive this instance): watching
+	 * it lets us put it back at once instead of at the next keep-alive failure, which for a
+	 * revoke by key alone would never come. The watch requires a leader; when its member loses
+	 * it, the key is watched again from the same revision through the next endpoint.
 	 */
-	private void watchKey(long writtenAt) {
+	private void watchKey(long writtenAt, long lease) {
 		long observed = this.generation;
-		WatchOption deletesAfterOurWrite = WatchOption.builder()
-			.withRevision(writtenAt + 1)
-			.withNoPut(true)
-			.withRequireLeader(true)
-			.build();
+		WatchOption afterOurWrite = WatchOption.builder().withRevision(writtenAt + 1).withRequireLeader(true).build();
 		this.keyWatch = this.client.getWatchClient()
-			.watch(this.key, deletesAfterOurWrite, Watch.listener(response -> {
-				if (!response.getEvents().isEmpty()) {
-					onKeyEvent(observed, "key deleted in etcd");
+			.watch(this.key, afterOurWrite, Watch.listener(response -> {
+				for (WatchEvent event : response.getEvents()) {
+					if (event.getEventType() == WatchEvent.EventType.DELETE) {
+						onKeyEvent(observed, "key deleted in etcd");
+					}
+					else if (event.getKeyValue().getLease() != lease) {
+						onKeyEvent(observed, "key overwritten in etcd without this instance's lease");
+					}
 				}
 			}, error -> {
 				if (EtcdWatchErrors.isNoLeader(error)) {
-					// The member lost its leader, not our key: watch again through the next endpoint.
-					this.executor.schedule(() -> rewatchKey(observed, writtenAt), REWATCH_DELAY.toMillis(),
+					this.executor.schedule(() -> rewatchKey(observed, writtenAt, lease), REWATCH_DELAY.toMillis(),
 							TimeUnit.MILLISECONDS);
 				}
 				else if (EtcdWatchErrors.endsTheWatch(error)) {
@@ -334,12 +337,12 @@ public final class LeasedKey {
 			}));
 	}
 
-	private void rewatchKey(long observed, long writtenAt) {
+	private void rewatchKey(long observed, long writtenAt, long lease) {
 		if (observed == this.generation && this.state == LeaseState.ACTIVE) {
 			if (this.keyWatch != null) {
 				this.keyWatch.close();
 			}
-			watchKey(writtenAt);
+			watchKey(writtenAt, lease);
 		}
 	}
 

@@ -2,8 +2,6 @@ package io.github.etcddiscovery.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -245,35 +243,7 @@ public final class NetworkNamespaces implements AutoCloseable {
 	}
 
 	private static String exec(List<String> command) {
-		Path output = null;
-		try {
-			output = Files.createTempFile("netns-", ".out");
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(output.toFile())
-				.start();
-			if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				process.destroyForcibly().waitFor();
-				throw new IllegalStateException(String.join(" ", command) + " timed out");
-			}
-			String text = Files.readString(output, StandardCharsets.UTF_8);
-			if (process.exitValue() != 0) {
-				throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue()
-						+ ": " + text.strip());
-			}
-			return text;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not run " + command, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while running " + command, ex);
-		}
-		finally {
-			if (output != null) {
-				output.toFile().delete();
-			}
-		}
+		return EtcdctlRunner.run(command.get(0), command, COMMAND_TIMEOUT, Path.of(System.getProperty("java.io.tmpdir")));
 	}
 
 	/** Leaves cut off right now, for messages. */
