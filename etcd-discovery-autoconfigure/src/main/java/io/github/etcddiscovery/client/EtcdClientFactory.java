@@ -18,8 +18,23 @@ import org.springframework.util.StringUtils;
  * <p>
  * No authority is set: jetcd then verifies each endpoint's certificate against that
  * endpoint's own host, which is what a cluster with one certificate per member needs.
+ * <p>
+ * jetcd opens one gRPC channel over all endpoints with the {@code round_robin} policy: every
+ * new call and every new stream (watch, keep-alive) goes to the next connected endpoint, and
+ * an open stream stays where it is. A member cut off from its peers keeps its client
+ * connections, so it stays in that rotation. With {@link EtcdProperties#isRequireLeader()}
+ * every call and stream carries etcd's require-leader header ({@value #REQUIRE_LEADER}): such
+ * a member refuses them at once with "no leader", ends the streams it holds after a few
+ * election timeouts, and the retry goes to the next endpoint in the rotation.
  */
 public class EtcdClientFactory {
+
+	/** etcd's metadata key for "only if you have a leader" (rpctypes.MetadataRequireLeaderKey). */
+	public static final String REQUIRE_LEADER = "hasleader";
+
+	private static final long RETRY_DELAY_MILLIS = 100;
+
+	private static final long RETRY_MAX_DELAY_MILLIS = 1000;
 
 	private final EtcdProperties properties;
 
@@ -54,6 +69,13 @@ public class EtcdClientFactory {
 			builder.user(bytes(username));
 			builder.password(bytes(password != null ? password : ""));
 		}
+		if (this.properties.isRequireLeader()) {
+			builder.header(REQUIRE_LEADER, "true");
+		}
+		// jetcd retries idempotent calls (reads, lease lookups) that fail as unavailable, "no
+		// leader" included, and each retry goes to the next endpoint: wait 100 ms rather than
+		// its default 500 ms before moving on. Every call is still bounded by request-timeout.
+		builder.retryDelay(RETRY_DELAY_MILLIS).retryMaxDelay(RETRY_MAX_DELAY_MILLIS);
 		if (this.tls != null) {
 			builder.sslContext(this.tls.nettyContext());
 		}

@@ -55,6 +55,14 @@ public class EtcdProperties {
 	 */
 	private Duration requestTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * Whether every etcd call and stream asks for a member that has a leader. A member cut
+	 * off from the rest of its cluster then refuses at once (and ends open watches and
+	 * keep-alives after a few election timeouts), so that the client moves on to another
+	 * endpoint instead of waiting on it or silently receiving nothing.
+	 */
+	private boolean requireLeader = true;
+
 	private final Ssl ssl = new Ssl();
 
 	/**
@@ -192,6 +200,14 @@ public class EtcdProperties {
 		this.requestTimeout = requestTimeout;
 	}
 
+	public boolean isRequireLeader() {
+		return this.requireLeader;
+	}
+
+	public void setRequireLeader(boolean requireLeader) {
+		this.requireLeader = requireLeader;
+	}
+
 	public Ssl getSsl() {
 		return this.ssl;
 	}
@@ -201,7 +217,7 @@ public class EtcdProperties {
 		return "EtcdProperties{enabled=" + this.enabled + ", endpoints=" + displayEndpoints() + ", namespace="
 				+ this.namespace + ", username=" + this.username + ", password="
 				+ (this.password == null ? "null" : "******") + ", connectTimeout=" + this.connectTimeout
-				+ ", requestTimeout=" + this.requestTimeout + ", ssl.bundle=" + this.ssl.getBundle() + "}";
+				+ ", requestTimeout=" + this.requestTimeout + ", requireLeader=" + this.requireLeader + ", ssl.bundle=" + this.ssl.getBundle() + "}";
 	}
 
 	/**

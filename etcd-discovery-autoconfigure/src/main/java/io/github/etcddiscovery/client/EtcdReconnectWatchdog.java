@@ -24,7 +24,14 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * trying again, so an etcd that was down for a while is noticed late, and with it every
  * re-registration. jetcd offers no setting for that backoff; while the channel is in
  * {@code TRANSIENT_FAILURE} we reset it every {@code period}, which bounds the time from
- * etcd answering to the client reconnecting. The channel is reached through jetcd's
+ * etcd answering to the client reconnecting.
+ * <p>
+ * The same holds for one endpoint of several: the channel as a whole is {@code READY} while
+ * any member answers, but the connection to a member that was unreachable (stopped, or cut
+ * off by the network) backs off on its own, and gRPC's {@code round_robin} only uses
+ * connected endpoints. Resetting the backoff every {@code period} whatever the channel's
+ * state (it touches only connections that are failing) brings such a member back into the
+ * rotation within a period of it answering. The channel is reached through jetcd's
  * internals: if a jetcd version moves them, this logs once and does nothing.
  */
 public class EtcdReconnectWatchdog implements DisposableBean {
@@ -47,7 +54,7 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 	}
 
 	private static void nudge(ManagedChannel channel) {
-		if (!channel.isShutdown() && channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+		if (!channel.isShutdown() && channel.getState(false) != ConnectivityState.IDLE) {
 			channel.resetConnectBackoff();
 		}
 	}

@@ -14,6 +14,11 @@ public final class EtcdWatchErrors {
 	private EtcdWatchErrors() {
 	}
 
+	/** The member serving the watch has no leader (a require-leader watch was ended or refused). */
+	public static boolean isNoLeader(Throwable error) {
+		return error instanceof EtcdException etcd && NO_LEADER.equals(etcd.getMessage());
+	}
+
 	/**
 	 * jetcd resumes a watch after errors it considers transient (UNAVAILABLE, INTERNAL other
 	 * than "no leader") and closes it after any other, compaction included: then only a new
@@ -26,7 +31,7 @@ public final class EtcdWatchErrors {
 		if (error instanceof EtcdException etcd) {
 			boolean transientCode = etcd.getErrorCode() == ErrorCode.UNAVAILABLE
 					|| etcd.getErrorCode() == ErrorCode.INTERNAL;
-			return !transientCode || NO_LEADER.equals(etcd.getMessage());
+			return !transientCode || isNoLeader(error);
 		}
 		return true;
 	}

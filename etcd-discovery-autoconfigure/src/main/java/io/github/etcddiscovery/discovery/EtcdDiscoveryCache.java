@@ -1,6 +1,7 @@
 package io.github.etcddiscovery.discovery;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private volatile Map<String, String> serviceNames = Map.of();
 
-	private volatile boolean connected;
+	private final ViewConfirmation confirmation;
 
 	private volatile long revision;
 
@@ -121,6 +122,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		this.prefix = bytes(this.codec.keyPrefix());
 		this.prefixEnd = OptionsUtil.prefixEndOf(this.prefix);
 		this.resyncInterval = properties.getResyncInterval();
+		this.confirmation = new ViewConfirmation(this.codec.keyPrefix(), Clock.systemUTC());
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("etcd-discovery-");
 		threads.setDaemon(true);
 		this.executor = Executors.newSingleThreadScheduledExecutor(threads);
@@ -188,9 +190,22 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		this.listeners.remove(listener);
 	}
 
-	/** Whether the view is known to follow etcd right now. */
+	/**
+	 * Whether the view is known to follow etcd right now: confirmed by a member that has a
+	 * leader.
+	 */
 	public boolean isConnected() {
-		return this.connected;
+		return this.confirmation.isConfirmed();
+	}
+
+	/** Since when the view has not been confirmed by a member with a leader; null while it is. */
+	public @Nullable Instant getNotConfirmedSince() {
+		return this.confirmation.notConfirmedSince();
+	}
+
+	/** Why the view is not confirmed right now; null while it is. */
+	public @Nullable String getNotConfirmedReason() {
+		return this.confirmation.reason();
 	}
 
 	/** The etcd revision the view reflects. */
@@ -228,24 +243,17 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			this.revision = listedAt;
 			this.lastSync = Instant.now();
 			watchFrom(listedAt + 1);
-			this.connected = true;
+			this.confirmation.confirmed(listedAt);
 			this.lastError = null;
 			this.refused = null;
-			if (this.failedResyncs > 0) {
-				logger.info("etcd discovery view restored at revision " + listedAt);
-			}
 			this.failedResyncs = 0;
 			publish(changed);
 			this.firstView.complete(listedAt);
 		}
 		catch (RuntimeException ex) {
-			this.connected = false;
 			this.lastError = ex.getMessage();
 			this.refused = (ex instanceof EtcdAccessException refusal) ? refusal : null;
-			if (this.failedResyncs == 0) {
-				logger.warn("etcd discovery cannot list " + this.codec.keyPrefix() + ", serving the last known view: "
-						+ ex.getMessage());
-			}
+			this.confirmation.lost("cannot list " + this.codec.keyPrefix() + ": " + ex.getMessage());
 			resyncLater();
 		}
 	}
@@ -257,7 +265,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	 * a count cannot answer that). Only when either disagrees with the view is it listed again.
 	 */
 	private void checkForDrift() {
-		if (!this.connected || this.pendingResync != null) {
+		if (!isConnected() || this.pendingResync != null) {
 			return;
 		}
 		try {
@@ -352,6 +360,12 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		}
 	}
 
+	/**
+	 * Watches with require-leader: a member that loses its leader ends the watch (with "no
+	 * leader", after a few election timeouts) instead of silently sending nothing, and a
+	 * member without a leader refuses it at once; either way we list again, and the next
+	 * listing and watch go to the next endpoint (see {@code EtcdClientFactory}).
+	 */
 	private void watchFrom(long fromRevision) {
 		long generation = ++this.watchGeneration;
 		WatchOption option = WatchOption.builder()
@@ -359,6 +373,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			.withRevision(fromRevision)
 			.withPrevKV(true)
 			.withCreateNotify(true)
+			.withRequireLeader(true)
 			.build();
 		this.watcher = this.client.getWatchClient()
 			.watch(this.prefix, option,
@@ -384,7 +399,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 					+ response.getHeader().getRevision() + ": it lost its data");
 			return;
 		}
-		this.connected = true;
+		this.confirmation.confirmed(response.getHeader().getRevision());
 		Set<String> changed = new LinkedHashSet<>();
 		for (WatchEvent event : response.getEvents()) {
 			KeyValue kv = event.getKeyValue();
@@ -411,8 +426,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		}
 		else {
 			// jetcd resumes the watch from its last revision by itself.
-			this.connected = false;
 			this.lastError = error.getMessage();
+			this.confirmation.lost("the watch was interrupted: " + error.getMessage());
 		}
 	}
 
@@ -421,7 +436,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			return;
 		}
 		logger.info("etcd watch on " + this.codec.keyPrefix() + " ended (" + why + "), listing again");
-		this.connected = false;
+		this.confirmation.interrupted("the watch ended: " + why);
 		closeWatcher();
 		resync();
 	}

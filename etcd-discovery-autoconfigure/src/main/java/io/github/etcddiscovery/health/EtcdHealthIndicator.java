@@ -93,7 +93,11 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 			discovery.put("revision", this.cache.getRevision());
 			discovery.put("services", this.cache.services().size());
 			if (!this.cache.isConnected()) {
-				discovery.put("view", "serving the last known instances until etcd answers");
+				discovery.put("view", "serving the last known instances: not confirmed by an etcd member with a leader");
+				discovery.put("notConfirmedSince", String.valueOf(this.cache.getNotConfirmedSince()));
+				if (this.cache.getNotConfirmedReason() != null) {
+					discovery.put("reason", this.cache.getNotConfirmedReason());
+				}
 				if (this.cache.getLastError() != null) {
 					discovery.put("lastError", this.cache.getLastError());
 				}

@@ -21,6 +21,7 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.support.CloseableClient;
 import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdFutures;
@@ -47,6 +48,8 @@ public final class LeasedKey {
 
 	private static final Log logger = LogFactory.getLog(LeasedKey.class);
 
+	private static final Duration REWATCH_DELAY = Duration.ofMillis(250);
+
 	private final Client client;
 
 	private final ByteSequence key;
@@ -64,6 +67,8 @@ public final class LeasedKey {
 	private final Backoff backoff;
 
 	private final Clock clock;
+
+	private final KeepAliveGuard guard;
 
 	private volatile LeaseState state = LeaseState.REGISTERING;
 
@@ -101,6 +106,7 @@ public final class LeasedKey {
 		this.executor = executor;
 		this.backoff = backoff;
 		this.clock = clock;
+		this.guard = new KeepAliveGuard(client.getLeaseClient(), executor, clock, ttl, requestTimeout);
 	}
 
 	/**
@@ -221,7 +227,7 @@ public final class LeasedKey {
 				return;
 			}
 			keepAlive(lease);
-			watchKey(written);
+			watchKey(written, lease);
 			boolean recovered = this.state == LeaseState.RECOVERING;
 			this.leaseId = lease;
 			this.failedAttempts = 0;
@@ -277,26 +283,67 @@ public final class LeasedKey {
 		this.lastKeepAlive = this.clock.instant();
 		this.confirmedTtlSeconds = this.ttl.toSeconds();
 		this.keepAlive = this.client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(observed));
+		this.guard.guard(lease, new KeepAliveGuard.Renewals() {
+
+			@Override
+			public @Nullable Instant lastConfirmed() {
+				return LeasedKey.this.lastKeepAlive;
+			}
+
+			@Override
+			public void renewed(long ttlSeconds) {
+				LeasedKey.this.confirmedTtlSeconds = ttlSeconds;
+				LeasedKey.this.lastKeepAlive = LeasedKey.this.clock.instant();
+			}
+
+			@Override
+			public void notFound() {
+				if (observed == LeasedKey.this.generation) {
+					lost("lease not found in etcd");
+				}
+			}
+
+		});
 	}
 
 	/**
 	 * Somebody else may delete the key (an operator's {@code etcdctl del}, or a revoke of our
-	 * lease): watching it lets us put it back at once instead of at the next keep-alive
-	 * failure, which for a revoke by key alone would never come.
+	 * lease) or overwrite it without our lease (it would then outlive this instance): watching
+	 * it lets us put it back at once instead of at the next keep-alive failure, which for a
+	 * revoke by key alone would never come. The watch requires a leader; when its member loses
+	 * it, the key is watched again from the same revision through the next endpoint.
 	 */
-	private void watchKey(long writtenAt) {
+	private void watchKey(long writtenAt, long lease) {
 		long observed = this.generation;
-		WatchOption deletesAfterOurWrite = WatchOption.builder().withRevision(writtenAt + 1).withNoPut(true).build();
+		WatchOption afterOurWrite = WatchOption.builder().withRevision(writtenAt + 1).withRequireLeader(true).build();
 		this.keyWatch = this.client.getWatchClient()
-			.watch(this.key, deletesAfterOurWrite, Watch.listener(response -> {
-				if (!response.getEvents().isEmpty()) {
-					onKeyEvent(observed, "key deleted in etcd");
+			.watch(this.key, afterOurWrite, Watch.listener(response -> {
+				for (WatchEvent event : response.getEvents()) {
+					if (event.getEventType() == WatchEvent.EventType.DELETE) {
+						onKeyEvent(observed, "key deleted in etcd");
+					}
+					else if (event.getKeyValue().getLease() != lease) {
+						onKeyEvent(observed, "key overwritten in etcd without this instance's lease");
+					}
 				}
 			}, error -> {
-				if (EtcdWatchErrors.endsTheWatch(error)) {
+				if (EtcdWatchErrors.isNoLeader(error)) {
+					this.executor.schedule(() -> rewatchKey(observed, writtenAt, lease), REWATCH_DELAY.toMillis(),
+							TimeUnit.MILLISECONDS);
+				}
+				else if (EtcdWatchErrors.endsTheWatch(error)) {
 					onKeyEvent(observed, "watch on the key ended: " + error.getMessage());
 				}
 			}));
+	}
+
+	private void rewatchKey(long observed, long writtenAt, long lease) {
+		if (observed == this.generation && this.state == LeaseState.ACTIVE) {
+			if (this.keyWatch != null) {
+				this.keyWatch.close();
+			}
+			watchKey(writtenAt, lease);
+		}
 	}
 
 	private void onKeyEvent(long observed, String reason) {
@@ -309,6 +356,7 @@ public final class LeasedKey {
 
 	private void stopKeepingAlive() {
 		this.generation++;
+		this.guard.stop();
 		if (this.keyWatch != null) {
 			this.keyWatch.close();
 			this.keyWatch = null;

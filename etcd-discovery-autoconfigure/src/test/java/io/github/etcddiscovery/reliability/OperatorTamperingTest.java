@@ -1,5 +1,6 @@
 package io.github.etcddiscovery.reliability;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
@@ -109,6 +110,25 @@ class OperatorTamperingTest {
 		assertThat(leaseId(orders)).isEqualTo(after.getLease());
 		assertThat(status(orders)).isEqualTo(Status.UP);
 		assertThat(this.apps.etcd().keys("/services/")).containsExactly(key);
+	}
+
+	/** Without our lease the key would outlive the instance: it is written again under the lease. */
+	@Test
+	void aKeyOverwrittenWithoutTheLeaseIsPutBackUnderTheLeaseWithinASecond() {
+		ConfigurableApplicationContext orders = this.apps.start("orders", ttl(TTL), REQUEST_TIMEOUT_1S);
+		String key = this.apps.keyOf(orders);
+		KeyValue before = keyValue(this.client, key);
+
+		long overwritingAt = System.nanoTime();
+		this.etcd.etcdctl("put", key, before.getValue().toString(StandardCharsets.UTF_8));
+
+		await().atMost(WITHIN).pollInterval(Duration.ofMillis(10))
+			.until(() -> keyValue(this.client, key).getLease() == before.getLease());
+		Duration back = since(overwritingAt);
+		report("etcdctl put without the lease: key under its lease again after etcdctl was started", back);
+		assertThat(back).isLessThan(WITHIN);
+		await().atMost(WITHIN).until(() -> registered(orders, this.client, key));
+		assertThat(status(orders)).isEqualTo(Status.UP);
 	}
 
 }

@@ -22,11 +22,16 @@ final class EtcdctlRunner {
 	 * pipes would block us past the timeout.
 	 */
 	static String run(List<String> command, Duration timeout, Path workDir) {
+		return run("etcdctl", command, timeout, workDir);
+	}
+
+	/** Any short command the same way ({@code ip}, {@code curl}, ...); {@code name} is for messages. */
+	static String run(String name, List<String> command, Duration timeout, Path workDir) {
 		Path stdout = null;
 		Path stderr = null;
 		try {
-			stdout = Files.createTempFile(workDir, "etcdctl-", ".out");
-			stderr = Files.createTempFile(workDir, "etcdctl-", ".err");
+			stdout = Files.createTempFile(workDir, name + "-", ".out");
+			stderr = Files.createTempFile(workDir, name + "-", ".err");
 			ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
 				.redirectError(stderr.toFile());
 			// Stray ETCDCTL_* variables (e.g. a developer's ETCDCTL_ENDPOINTS) would override our flags.
@@ -35,11 +40,11 @@ final class EtcdctlRunner {
 			Process process = builder.start();
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly().waitFor();
-				throw new IllegalStateException("etcdctl timed out after " + timeout + ": " + String.join(" ", command)
+				throw new IllegalStateException(name + " timed out after " + timeout + ": " + String.join(" ", command)
 						+ System.lineSeparator() + read(stderr));
 			}
 			if (process.exitValue() != 0) {
-				throw new IllegalStateException("etcdctl exited with code " + process.exitValue() + ": "
+				throw new IllegalStateException(name + " exited with code " + process.exitValue() + ": "
 						+ String.join(" ", command) + System.lineSeparator()
 						+ read(stderr).strip());
 			}

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Last line of defence against etcd processes and temp dirs outliving the test JVM, e.g.
- * when a test fails before its {@code close()} runs. A JVM killed with SIGKILL runs no
+ * Last line of defence against etcd processes, temp dirs and network namespaces outliving
+ * the test JVM, e.g. when a test fails before its {@code close()} runs. A JVM killed with SIGKILL runs no
  * hooks, so in that case only the OS (or the next reboot) cleans up.
  */
 final class ProcessReaper {
@@ -20,6 +20,8 @@ final class ProcessReaper {
 	private static final Set<Process> PROCESSES = ConcurrentHashMap.newKeySet();
 
 	private static final Set<Path> DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+	private static final Set<String> NAMESPACES = ConcurrentHashMap.newKeySet();
 
 	static {
 		Runtime.getRuntime().addShutdownHook(new Thread(ProcessReaper::reapAll, "etcd-test-reaper"));
@@ -42,6 +44,15 @@ final class ProcessReaper {
 
 	static void unregister(Path directory) {
 		DIRECTORIES.remove(directory);
+	}
+
+	/** A network namespace to delete, after the processes (which may run inside it) are gone. */
+	static void registerNamespace(String name) {
+		NAMESPACES.add(name);
+	}
+
+	static void unregisterNamespace(String name) {
+		NAMESPACES.remove(name);
 	}
 
 	/** Deletes a directory tree; missing files are fine because etcd may be mid-write. */
@@ -72,6 +83,9 @@ final class ProcessReaper {
 				Thread.currentThread().interrupt();
 				return;
 			}
+		}
+		for (String namespace : NAMESPACES) {
+			NetworkNamespaces.deleteQuietly(namespace);
 		}
 		for (Path directory : DIRECTORIES) {
 			try {
