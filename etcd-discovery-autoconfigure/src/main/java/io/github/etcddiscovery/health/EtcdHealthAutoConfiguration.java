@@ -3,6 +3,8 @@ package io.github.etcddiscovery.health;
 import io.github.etcddiscovery.client.ConditionalOnEtcdEnabled;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
 import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.config.EtcdConfigAutoConfiguration;
+import io.github.etcddiscovery.config.EtcdConfigWatch;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
 import io.github.etcddiscovery.registry.EtcdAutoServiceRegistration;
@@ -22,7 +24,8 @@ import org.springframework.context.annotation.Bean;
  * {@code /actuator/health/etcd}, when Spring Boot's health support is present.
  */
 @AutoConfiguration(after = { EtcdClientAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
-		EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdDiscoveryCacheAutoConfiguration.class })
+		EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdDiscoveryCacheAutoConfiguration.class,
+		EtcdConfigAutoConfiguration.class })
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnEtcdEnabled
 @ConditionalOnEnabledHealthIndicator("etcd")
@@ -32,9 +35,9 @@ public class EtcdHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
 	public EtcdHealthIndicator etcdHealthIndicator(EtcdProperties etcdProperties,
 			ObjectProvider<EtcdServiceRegistry> registry, ObjectProvider<EtcdAutoServiceRegistration> autoRegistration,
-			ObjectProvider<EtcdDiscoveryCache> cache) {
+			ObjectProvider<EtcdDiscoveryCache> cache, ObjectProvider<EtcdConfigWatch> configWatch) {
 		return new EtcdHealthIndicator(etcdProperties, registry.getIfAvailable(), autoRegistration.getIfAvailable(),
-				cache.getIfAvailable());
+				cache.getIfAvailable(), configWatch.getIfAvailable());
 	}
 
 }
