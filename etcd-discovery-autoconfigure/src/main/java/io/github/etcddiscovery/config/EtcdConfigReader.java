@@ -2,6 +2,7 @@ package io.github.etcddiscovery.config;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,15 +12,16 @@ import java.util.Set;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.github.etcddiscovery.client.EtcdFutures;
 import org.apache.commons.logging.Log;
 
 /**
- * Reads every context in use at one etcd revision (the first request's, then the others
- * pinned to it), so that what one transaction wrote is in a snapshot whole or not at all.
+ * Reads every context in use in one etcd transaction of reads, at one revision, so that what
+ * one transaction wrote is in a snapshot whole or not at all.
  * Bad keys are skipped with one warning each (again only when rewritten), naming the key and
  * why, never the value.
  */
@@ -54,24 +56,26 @@ public class EtcdConfigReader {
 	 * @throws io.github.etcddiscovery.client.EtcdAccessException when etcd refuses
 	 */
 	public synchronized EtcdConfigSnapshot read() {
-		long revision = 0;
-		Map<String, Map<String, Object>> byContext = new LinkedHashMap<>();
-		Set<String> badNow = new HashSet<>();
+		List<Op> gets = new ArrayList<>();
 		for (String context : this.contexts) {
 			String documentKey = this.codec.documentKey(context);
-			String key = (documentKey != null) ? documentKey : context;
-			GetOption.Builder option = GetOption.builder().withRevision(revision);
+			GetOption.Builder option = GetOption.builder();
 			if (documentKey == null) {
 				option.withRange(OptionsUtil.prefixEndOf(bytes(context)));
 			}
-			GetResponse response = EtcdFutures.await(this.client.getKVClient().get(bytes(key), option.build()),
-					this.timeout, "Reading " + key + (documentKey == null ? "*" : ""));
-			if (revision == 0) {
-				revision = response.getHeader().getRevision();
-			}
+			gets.add(Op.get(bytes((documentKey != null) ? documentKey : context), option.build()));
+		}
+		// One transaction of reads: one round trip, one revision for every context.
+		TxnResponse response = EtcdFutures.await(
+				this.client.getKVClient().txn().Then(gets.toArray(Op[]::new)).commit(), this.timeout,
+				"Reading " + String.join(", ", this.contexts));
+		Map<String, Map<String, Object>> byContext = new LinkedHashMap<>();
+		Set<String> badNow = new HashSet<>();
+		for (int i = 0; i < this.contexts.size(); i++) {
+			String context = this.contexts.get(i);
 			Map<String, byte[]> entries = new LinkedHashMap<>();
 			Map<String, Long> modRevisions = new LinkedHashMap<>();
-			for (KeyValue kv : response.getKvs()) {
+			for (KeyValue kv : response.getGetResponses().get(i).getKvs()) {
 				String name = kv.getKey().toString(StandardCharsets.UTF_8);
 				entries.put(name, kv.getValue().getBytes());
 				modRevisions.put(name, kv.getModRevision());
@@ -88,7 +92,7 @@ public class EtcdConfigReader {
 			byContext.put(context, decoded.properties());
 		}
 		this.warned.retainAll(badNow);
-		return EtcdConfigSnapshot.of(revision, byContext);
+		return EtcdConfigSnapshot.of(response.getHeader().getRevision(), byContext);
 	}
 
 	private static ByteSequence bytes(String text) {

@@ -80,6 +80,19 @@ class ConfigLoadingIntegrationTest {
 	}
 
 	@Test
+	void theNamespacePrefixesTheContexts() {
+		String namespace = this.apps.prefix() + "-ns";
+		put(namespace + "/config/orders/demo/a", "namespaced");
+		put("/config/orders/demo/a", "outside the namespace");
+
+		ConfigurableApplicationContext orders = start("orders", "spring.config.import=etcd:",
+				"spring.cloud.etcd.namespace=" + namespace);
+
+		assertThat(orders.getEnvironment().getProperty("demo.a")).isEqualTo("namespaced");
+		this.apps.etcd().delete("/config/orders/demo/a");
+	}
+
+	@Test
 	void withoutTheImportNothingIsReadFromEtcd() {
 		String config = this.apps.prefix() + "-config";
 		put(config + "/orders/demo/a", "orders");

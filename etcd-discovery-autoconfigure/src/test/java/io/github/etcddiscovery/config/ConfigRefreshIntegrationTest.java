@@ -89,6 +89,8 @@ class ConfigRefreshIntegrationTest {
 		}
 
 		assertThat(refreshes.pairsSeen).containsExactly("2/2", "3/3", "4/4", "5/5", "6/6");
+		// The rebinding happens while the RefreshEvent is being handled, before it reaches our listener.
+		await().atMost(PUSHED).until(() -> refreshes.revisions.size() >= 5);
 		assertThat(refreshes.revisions).hasSize(5);
 		assertThat(refreshes.changedKeys).allSatisfy(keys -> assertThat(keys).isEqualTo(Set.of("demo.a", "demo.b")));
 	}
@@ -105,7 +107,7 @@ class ConfigRefreshIntegrationTest {
 		put(config + "/billing/demo/a", "2");
 		put(config + "/orders/demo/a", "3");
 
-		await().atMost(PUSHED).until(() -> demo(orders).getA().equals("3"));
+		await().atMost(PUSHED).until(() -> demo(orders).getA().equals("3") && !refreshes.revisions.isEmpty());
 		assertThat(refreshes.revisions).hasSize(1);
 	}
 
