@@ -1,15 +1,12 @@
 package io.github.etcddiscovery.config;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.etcddiscovery.client.EtcdText;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -78,7 +75,7 @@ public final class EtcdConfigCodec {
 					+ "hold a letter or digit and no whitespace)"));
 			return;
 		}
-		String text = utf8(value);
+		String text = EtcdText.strictUtf8(value);
 		if (text == null) {
 			skipped.add(new Skipped(key, "the value is not valid UTF-8"));
 			return;
@@ -113,7 +110,7 @@ public final class EtcdConfigCodec {
 	}
 
 	private void decodeDocument(String key, byte[] document, Map<String, Object> properties, List<Skipped> skipped) {
-		if (utf8(document) == null) {
+		if (EtcdText.strictUtf8(document) == null) {
 			skipped.add(new Skipped(key, "the value is not valid UTF-8"));
 			return;
 		}
@@ -149,19 +146,6 @@ public final class EtcdConfigCodec {
 		return "";
 	}
 
-	/** The text, or null when the bytes are not valid UTF-8. */
-	static @Nullable String utf8(byte[] value) {
-		try {
-			return StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(value))
-				.toString();
-		}
-		catch (CharacterCodingException ex) {
-			return null;
-		}
-	}
 
 	/** The usable properties of a context, and the keys that were not usable. */
 	public record Decoded(Map<String, Object> properties, List<Skipped> skipped) {

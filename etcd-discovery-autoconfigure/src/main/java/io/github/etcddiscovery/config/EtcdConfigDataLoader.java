@@ -66,7 +66,7 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 				this.logger);
 		try {
 			new EtcdConnectionCheck(client, etcd, tls).check();
-			EtcdConfigSnapshot snapshot = reader.read();
+			EtcdConfigSnapshot snapshot = reader.read(etcd.getConnectTimeout().plus(etcd.getRequestTimeout()));
 			this.logger.info("Loaded " + snapshot.propertyCount() + " properties from etcd " + etcd.displayEndpoints()
 					+ " at revision " + snapshot.revision() + " (" + String.join(", ", resource.contexts()) + ")");
 			return new EtcdConfigState(client, reader, resource, snapshot);

@@ -55,7 +55,12 @@ public class EtcdConfigReader {
 	 * @throws io.github.etcddiscovery.client.EtcdUnavailableException when etcd does not answer
 	 * @throws io.github.etcddiscovery.client.EtcdAccessException when etcd refuses
 	 */
-	public synchronized EtcdConfigSnapshot read() {
+	public EtcdConfigSnapshot read() {
+		return read(this.timeout);
+	}
+
+	/** With a timeout of its own: the first read also waits for the connection to be made. */
+	public synchronized EtcdConfigSnapshot read(Duration timeout) {
 		List<Op> gets = new ArrayList<>();
 		for (String context : this.contexts) {
 			String documentKey = this.codec.documentKey(context);
@@ -67,7 +72,7 @@ public class EtcdConfigReader {
 		}
 		// One transaction of reads: one round trip, one revision for every context.
 		TxnResponse response = EtcdFutures.await(
-				this.client.getKVClient().txn().Then(gets.toArray(Op[]::new)).commit(), this.timeout,
+				this.client.getKVClient().txn().Then(gets.toArray(Op[]::new)).commit(), timeout,
 				"Reading " + String.join(", ", this.contexts));
 		Map<String, Map<String, Object>> byContext = new LinkedHashMap<>();
 		Set<String> badNow = new HashSet<>();

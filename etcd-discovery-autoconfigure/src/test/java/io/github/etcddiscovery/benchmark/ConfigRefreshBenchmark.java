@@ -93,32 +93,10 @@ public final class ConfigRefreshBenchmark {
 			watcher.close();
 			System.out.printf("%n[benchmark] %d writes of %s, one application importing etcd:%n", writes, KEY);
 			System.out.println("[benchmark] metric                                      median      p99      max");
-			print("etcd put -> plain watch event", plainWatch, null);
-			print("etcd put -> RefreshEvent published", refreshEvent, plainWatch);
-			print("etcd put -> @RefreshScope bean has the value", refreshedBean, plainWatch);
+			Latencies.print("etcd put -> plain watch event", plainWatch, null, null);
+			Latencies.print("etcd put -> RefreshEvent published", refreshEvent, plainWatch, "plain watch");
+			Latencies.print("etcd put -> @RefreshScope bean has the value", refreshedBean, plainWatch, "plain watch");
 		}
-	}
-
-	private static void print(String metric, List<Long> nanos, List<Long> baseline) {
-		long[] sorted = sorted(nanos);
-		double median = ms(percentile(sorted, 50));
-		String ratio = (baseline != null)
-				? String.format("  %.1fx the plain watch median", median / ms(percentile(sorted(baseline), 50))) : "";
-		System.out.printf("[benchmark] %-44s %6.2f ms %6.2f ms %6.2f ms%s%n", metric, median,
-				ms(percentile(sorted, 99)), ms(sorted[sorted.length - 1]), ratio);
-	}
-
-	private static long[] sorted(List<Long> nanos) {
-		return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-	}
-
-	private static long percentile(long[] sorted, int percent) {
-		int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-	}
-
-	private static double ms(long nanos) {
-		return nanos / 1_000_000.0;
 	}
 
 }

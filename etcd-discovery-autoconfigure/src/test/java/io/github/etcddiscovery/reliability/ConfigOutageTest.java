@@ -113,11 +113,7 @@ class ConfigOutageTest {
 	void keysChangedWhileTheApplicationsMemberWasAwayAndCompactedArriveWhenItReturns() {
 		this.cluster = EtcdCluster.start(3);
 		EtcdServer watched = this.cluster.followers().get(0);
-		List<String> others = this.cluster.members()
-			.stream()
-			.filter((member) -> member != watched)
-			.map(EtcdServer::clientEndpoint)
-			.toList();
+		List<String> others = this.cluster.clientEndpointsExcept(watched);
 		this.apps = new TestApps(watched.clientEndpoint(), "/services");
 		this.client = client(others);
 		get(this.client.getKVClient().put(bytes(CONFIG + "/orders/greeting/message"), bytes("v1")));
