@@ -18,6 +18,7 @@ import io.github.etcddiscovery.testapp.TestApps;
 import org.springframework.cloud.endpoint.event.RefreshEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 
 /**
  * How long a configuration change takes from the etcd write to a {@code @RefreshScope} bean
@@ -55,8 +56,7 @@ public final class ConfigRefreshBenchmark {
 					"spring.config.import=etcd:", "logging.level.io.github.etcddiscovery.config=WARN",
 					"logging.level.org.springframework.cloud=WARN");
 			AtomicLong refreshEventAt = new AtomicLong();
-			orders.addApplicationListener((ApplicationListener<RefreshEvent>) event -> refreshEventAt
-				.compareAndSet(0, System.nanoTime()));
+			orders.addApplicationListener(new FirstToHear(refreshEventAt));
 			ConfigClient.Greeting greeting = orders.getBean(ConfigClient.Greeting.class);
 			Client client = apps.etcd().jetcd();
 			AtomicLong watchedAt = new AtomicLong();
@@ -97,6 +97,21 @@ public final class ConfigRefreshBenchmark {
 			Latencies.print("etcd put -> RefreshEvent published", refreshEvent, plainWatch, "plain watch");
 			Latencies.print("etcd put -> @RefreshScope bean has the value", refreshedBean, plainWatch, "plain watch");
 		}
+	}
+
+	/** Hears the RefreshEvent before Spring Cloud's listener, which refreshes while handling it. */
+	private record FirstToHear(AtomicLong at) implements ApplicationListener<RefreshEvent>, Ordered {
+
+		@Override
+		public void onApplicationEvent(RefreshEvent event) {
+			this.at.compareAndSet(0, System.nanoTime());
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
 	}
 
 }
