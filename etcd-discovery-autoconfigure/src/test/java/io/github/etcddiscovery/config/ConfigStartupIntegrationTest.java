@@ -83,6 +83,17 @@ class ConfigStartupIntegrationTest {
 	}
 
 	@Test
+	void aSettingThatCannotWorkFailsStartupNamingItAndTheFix(CapturedOutput output) {
+		Throwable failure = catchThrowable(() -> start("spring.config.import=etcd:",
+				"spring.cloud.etcd.config.prefix=config"));
+
+		assertThat(failure).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"The etcd discovery setting 'spring.cloud.etcd.config.prefix' is invalid: it must start with '/'",
+				"Set spring.cloud.etcd.config.prefix to a key prefix such as /config.");
+	}
+
+	@Test
 	void failFastFalseStartsWithoutEtcdToo() {
 		ConfigurableApplicationContext orders = start("spring.config.import=etcd:" + this.absent.clientEndpoint(),
 				"spring.cloud.etcd.config.fail-fast=false");

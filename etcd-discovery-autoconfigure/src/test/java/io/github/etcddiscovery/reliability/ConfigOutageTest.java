@@ -13,8 +13,11 @@ import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * meanwhile removes nothing) and health says so; what changed while etcd was away, after it
  * lost its data, or in revisions compacted meanwhile arrives once it is back.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConfigOutageTest {
 
 	private static final String CONFIG = "/config";
@@ -110,7 +114,7 @@ class ConfigOutageTest {
 	}
 
 	@Test
-	void keysChangedWhileTheApplicationsMemberWasAwayAndCompactedArriveWhenItReturns() {
+	void keysChangedWhileTheApplicationsMemberWasAwayAndCompactedArriveWhenItReturns(CapturedOutput output) {
 		this.cluster = EtcdCluster.start(3);
 		EtcdServer watched = this.cluster.followers().get(0);
 		List<String> others = this.cluster.clientEndpointsExcept(watched);
@@ -140,7 +144,13 @@ class ConfigOutageTest {
 			.until(() -> greeting(orders).equals("v10")
 					&& "added while away".equals(orders.getBean(ConfigClient.DemoProperties.class).getA()));
 		report("config: member back, changes made while it was away arrived after", since(restartedAt));
-		await().atMost(Duration.ofSeconds(5)).until(() -> following(orders));
+		// The watches resumed from a compacted revision: they ended, and were opened again after a read.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> output.getOut().contains("etcd configuration watch ended (") && following(orders));
+		assertThat(output.getOut()).contains("compacted");
+		String changed = "after the watch was opened again";
+		get(this.client.getKVClient().put(bytes(CONFIG + "/orders/greeting/message"), bytes(changed)));
+		await().atMost(Duration.ofSeconds(5)).until(() -> greeting(orders).equals(changed));
 	}
 
 	private ConfigurableApplicationContext start() {
