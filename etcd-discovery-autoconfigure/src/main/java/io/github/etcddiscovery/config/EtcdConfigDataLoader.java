@@ -23,8 +23,8 @@ import org.springframework.boot.logging.DeferredLogFactory;
  * Loads an {@code etcd:} import. The first load connects (with the TLS and credential checks of
  * the discovery client), reads every context at one revision, and leaves an
  * {@link EtcdConfigState} in the bootstrap context, which becomes a bean of the application
- * context for the watch. Later loads, those of a refresh, return that state's snapshot and
- * never call etcd.
+ * context for the watch. Later loads, those of a refresh, return that state's snapshot, which
+ * the watch keeps current, so they never depend on etcd answering.
  */
 public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataResource> {
 
@@ -40,7 +40,7 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 		if (bootstrap.isRegistered(EtcdConfigState.class)) {
 			EtcdConfigState state = bootstrap.get(EtcdConfigState.class);
 			if (state.resource().equals(resource)) {
-				return new ConfigData(state.snapshot().propertySources());
+				return new ConfigData(refreshed(state).propertySources());
 			}
 			throw new EtcdConfigUnavailableException("A second etcd: import (" + resource + ") next to "
 					+ state.resource() + " is not supported", "Import etcd: once; list every endpoint in it.");
@@ -55,6 +55,25 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 			}
 		});
 		return new ConfigData(state.snapshot().propertySources());
+	}
+
+	/**
+	 * A refresh's view: the watch keeps the snapshot current, so it is taken as it is. Without
+	 * the watch, a refresh (/actuator/refresh) reads etcd, and keeps the last snapshot when etcd
+	 * cannot be read: an outage never removes properties.
+	 */
+	private EtcdConfigSnapshot refreshed(EtcdConfigState state) {
+		if (state.resource().config().getWatch().isEnabled()) {
+			return state.snapshot();
+		}
+		try {
+			state.update(state.reader().read());
+		}
+		catch (RuntimeException ex) {
+			this.logger.warn("etcd configuration cannot be read (" + ex.getMessage()
+					+ "); keeping the last good configuration");
+		}
+		return state.snapshot();
 	}
 
 	private EtcdConfigState open(EtcdConfigDataResource resource) {

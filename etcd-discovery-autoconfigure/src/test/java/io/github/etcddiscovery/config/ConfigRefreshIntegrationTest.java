@@ -12,6 +12,7 @@ import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +110,22 @@ class ConfigRefreshIntegrationTest {
 
 		await().atMost(PUSHED).until(() -> demo(orders).getA().equals("3") && !refreshes.revisions.isEmpty());
 		assertThat(refreshes.revisions).hasSize(1);
+	}
+
+	@Test
+	void withoutTheWatchARefreshReadsEtcd() {
+		String context = this.apps.prefix() + "-config/orders/";
+		put(context + "greeting/message", "first");
+		ConfigurableApplicationContext orders = this.apps.startWith(ConfigClient.class, "orders",
+				"spring.config.import=etcd:", "spring.cloud.etcd.config.prefix=" + this.apps.prefix() + "-config",
+				"spring.cloud.etcd.config.watch.enabled=false");
+		assertThat(orders.getBeanNamesForType(EtcdConfigWatch.class)).isEmpty();
+
+		put(context + "greeting/message", "second");
+		assertThat(greeting(orders)).as("nothing pushed").isEqualTo("first");
+		orders.getBean(ContextRefresher.class).refresh();
+
+		assertThat(greeting(orders)).isEqualTo("second");
 	}
 
 	private ConfigurableApplicationContext start() {
