@@ -142,7 +142,7 @@ public class EtcdConfigProperties {
 
 		/**
 		 * Whether to watch the contexts in use and refresh the application (RefreshEvent) when
-		 * they change.
+		 * they change. When false, a refresh (/actuator/refresh) reads etcd again.
 		 */
 		private boolean enabled = true;
 
