@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # etcd-discovery demo: starts a throwaway etcd, builds the sample app, runs three instances
-# that register themselves in etcd and call each other by service name, then stops one
-# gracefully and kills another to show deregistration and lease expiry.
+# that register themselves in etcd and call each other by service name, changes their
+# greeting in etcd while they run (configuration center), then stops one gracefully and
+# kills another to show deregistration and lease expiry.
 #
 # Usage: ./demo.sh            (from any directory; needs bash, java 17+, etcd + etcdctl)
 # Environment:
@@ -25,6 +26,8 @@ REGISTER_TIMEOUT=30           # seconds until an instance's key must appear in e
 DEREGISTER_LIMIT_MS=2000      # a graceful stop must remove the key faster than this
 EXPIRY_TIMEOUT=$((TTL_SECONDS + 15))
 STOP_TIMEOUT=40               # seconds for a SIGTERM-ed JVM to exit
+CONFIG_TIMEOUT=10             # seconds for a greeting changed in etcd to reach every instance
+GREETING_KEY=/config/$SERVICE/sample/greeting
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 JAR="$ROOT/sample-app/target/sample-app-0.1.0-SNAPSHOT.jar"
@@ -509,6 +512,10 @@ wait_instance() {
 	return 0
 }
 
+step "Configuration in etcd: a greeting for every application (the sample imports optional:etcd:)"
+info "\$ etcdctl put /config/application/sample/greeting 'Hello from etcd'"
+out=$(ectl put /config/application/sample/greeting 'Hello from etcd' 2>&1) || die "etcdctl put failed: $out"
+
 step "Starting $INSTANCES instances of $SERVICE (lease TTL ${TTL_SECONDS}s, listening and registered on 127.0.0.1)"
 info "java -jar ${JAR#"$ROOT"/} --server.port=PORT --spring.cloud.etcd.endpoints=$ETCD_URL \\"
 info "     --spring.cloud.etcd.discovery.ttl=${TTL_SECONDS}s --server.address=127.0.0.1 --spring.cloud.etcd.discovery.host=127.0.0.1"
@@ -559,6 +566,35 @@ info "=> answered by ${#seen_list[@]} different instances: $SEEN"
 
 step "Same through WebClient (/call-reactive/$SERVICE)"
 call_many call-reactive 4 '#1' '#2' '#3'
+
+# ----------------------------------------------------------------------------- 6b. configuration
+greeting_of() { # greeting_of I: the greeting instance #I answers now
+	http_get "http://127.0.0.1:${APP_PORT[$1]}/greeting"
+	[ "$HTTP_STATUS" = 200 ] || die "instance #$1: GET /greeting answered HTTP $HTTP_STATUS."
+	json_field greeting "$HTTP_BODY"
+}
+step "Configuration center: every instance answers /greeting with sample.greeting from etcd"
+for ((n = 1; n <= INSTANCES; n++)); do
+	g=$(greeting_of "$n")
+	info "instance #$n: \"$g\""
+	[ "$g" = "Hello from etcd" ] || die "instance #$n answers \"$g\", not the greeting stored in etcd."
+done
+NEW_GREETING="Bonjour from etcd (changed at $(date +%H:%M:%S))"
+step "Changing the greeting for $SERVICE only, while the instances run"
+info "\$ etcdctl put $GREETING_KEY '$NEW_GREETING'"
+T0=$(now_ms)
+out=$(ectl put "$GREETING_KEY" "$NEW_GREETING" 2>&1) || die "etcdctl put failed: $out"
+for ((n = 1; n <= INSTANCES; n++)); do
+	deadline=$((T0 + CONFIG_TIMEOUT * 1000))
+	until [ "$(greeting_of "$n")" = "$NEW_GREETING" ]; do
+		if [ "$(now_ms)" -gt "$deadline" ]; then
+			tail_log "${APP_LOG[$n]}"
+			die "instance #$n still answers the old greeting ${CONFIG_TIMEOUT}s after the put."
+		fi
+		sleep 0.02
+	done
+	info "instance #$n answers \"$NEW_GREETING\" $(($(now_ms) - T0)) ms after the put (pushed by etcd's watch, no restart)"
+done
 
 # ----------------------------------------------------------------------------- 7. graceful stop
 step "Stopping instance #2 gracefully (SIGTERM to pid ${APP_PID[2]}): it must deregister at once"
@@ -624,4 +660,4 @@ step "Calls keep working on the survivor (#1)"
 call_many call 4 '#1'
 call_many call-reactive 2 '#1'
 
-step "Demo complete: registration, discovery, load balancing, graceful deregistration and lease expiry all work."
+step "Demo complete: registration, discovery, load balancing, live configuration, graceful deregistration and lease expiry all work."

@@ -3,6 +3,8 @@ package io.github.etcddiscovery.health;
 import io.github.etcddiscovery.client.ConditionalOnEtcdEnabled;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
 import io.github.etcddiscovery.client.EtcdConnectionDetails;
+import io.github.etcddiscovery.config.EtcdConfigAutoConfiguration;
+import io.github.etcddiscovery.config.EtcdConfigWatch;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
 import io.github.etcddiscovery.registry.EtcdAutoServiceRegistration;
@@ -25,7 +27,8 @@ import org.springframework.context.annotation.Bean;
  * status by default.
  */
 @AutoConfiguration(after = { EtcdClientAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
-		EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdDiscoveryCacheAutoConfiguration.class })
+		EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdDiscoveryCacheAutoConfiguration.class,
+		EtcdConfigAutoConfiguration.class })
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnEtcdEnabled
 @ConditionalOnEnabledHealthIndicator("etcd")
@@ -36,9 +39,10 @@ public class EtcdHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
 	public EtcdHealthIndicator etcdHealthIndicator(EtcdConnectionDetails connection,
 			EtcdHealthProperties healthProperties, ObjectProvider<EtcdServiceRegistry> registry,
-			ObjectProvider<EtcdAutoServiceRegistration> autoRegistration, ObjectProvider<EtcdDiscoveryCache> cache) {
+			ObjectProvider<EtcdAutoServiceRegistration> autoRegistration, ObjectProvider<EtcdDiscoveryCache> cache,
+			ObjectProvider<EtcdConfigWatch> configWatch) {
 		return new EtcdHealthIndicator(connection, healthProperties, registry.getIfAvailable(),
-				autoRegistration.getIfAvailable(), cache.getIfAvailable());
+				autoRegistration.getIfAvailable(), cache.getIfAvailable(), configWatch.getIfAvailable());
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.etcddiscovery.client.EtcdConnectionDetails;
+import io.github.etcddiscovery.config.EtcdConfigSnapshot;
+import io.github.etcddiscovery.config.EtcdConfigWatch;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.lease.LeaseSnapshot;
 import io.github.etcddiscovery.lease.LeaseState;
@@ -20,8 +22,10 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Reports this application's standing in etcd from what it already knows, without calling
- * etcd: UP while its lease is kept alive and its discovery view follows etcd; otherwise
- * {@link #ETCD_DOWN}, with the reasons. Details never include credentials.
+ * etcd: UP while its lease is kept alive, its discovery view follows etcd and (with
+ * {@code spring.config.import=etcd:}) its configuration follows etcd; otherwise
+ * {@link #ETCD_DOWN}, with the reasons. Details never include credentials nor
+ * configuration values.
  * <p>
  * An instance serves while etcd is down (it keeps its last known view, and callers keep
  * theirs), so an etcd problem must not take it out of rotation: whatever reads the
@@ -54,15 +58,18 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable EtcdDiscoveryCache cache;
 
+	private final @Nullable EtcdConfigWatch configWatch;
+
 	public EtcdHealthIndicator(EtcdConnectionDetails connection, EtcdHealthProperties healthProperties,
 			@Nullable EtcdServiceRegistry registry, @Nullable EtcdAutoServiceRegistration autoRegistration,
-			@Nullable EtcdDiscoveryCache cache) {
+			@Nullable EtcdDiscoveryCache cache, @Nullable EtcdConfigWatch configWatch) {
 		super("etcd health check failed");
 		this.connection = connection;
 		this.downOnOutage = healthProperties.isDownOnOutage();
 		this.registry = registry;
 		this.autoRegistration = autoRegistration;
 		this.cache = cache;
+		this.configWatch = configWatch;
 	}
 
 	@Override
@@ -106,6 +113,13 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 			}
 			builder.withDetail("discovery", discovery);
 		}
+		if (this.configWatch != null) {
+			builder.withDetail("config", config(this.configWatch));
+			if (!this.configWatch.isFollowing()) {
+				reasons.add("configuration does not follow etcd"
+						+ ((this.configWatch.getLastError() != null) ? ": " + this.configWatch.getLastError() : ""));
+			}
+		}
 		builder.withDetail("endpoints", this.connection.displayEndpoints());
 		if (reasons.isEmpty()) {
 			builder.up();
@@ -116,6 +130,28 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.status(ETCD_DOWN).withDetail("reasons", reasons).withDetail("impact", NOT_COUNTED);
 		}
+	}
+
+	private static Map<String, Object> config(EtcdConfigWatch watch) {
+		Map<String, Object> config = new LinkedHashMap<>();
+		EtcdConfigSnapshot snapshot = watch.getSnapshot();
+		config.put("following", watch.isFollowing());
+		config.put("revision", snapshot.revision());
+		config.put("contexts", watch.getContexts());
+		config.put("properties", snapshot.propertyCount());
+		config.put("refreshes", watch.getRefreshes());
+		if (watch.getLastRefresh() != null) {
+			config.put("lastRefresh", String.valueOf(watch.getLastRefresh()));
+		}
+		if (!watch.isFollowing()) {
+			config.put("configuration", snapshot.isLoaded()
+					? "serving the last good configuration (revision " + snapshot.revision() + ") until etcd answers"
+					: "not loaded yet: etcd has not answered since startup");
+			if (watch.getLastError() != null) {
+				config.put("lastError", watch.getLastError());
+			}
+		}
+		return config;
 	}
 
 	private Optional<LeaseSnapshot> lease() {

@@ -1,15 +1,12 @@
 package io.github.etcddiscovery.instance;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.github.etcddiscovery.client.EtcdText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -86,7 +83,7 @@ public final class EtcdInstanceCodec {
 		if (value.length > MAX_VALUE_BYTES) {
 			return Decoded.problem("value of " + value.length + " bytes exceeds " + MAX_VALUE_BYTES + " bytes");
 		}
-		String text = utf8(value);
+		String text = EtcdText.strictUtf8(value);
 		if (text == null) {
 			return Decoded.problem("value is not UTF-8 text");
 		}
@@ -259,18 +256,6 @@ public final class EtcdInstanceCodec {
 		return port;
 	}
 
-	private static @Nullable String utf8(byte[] value) {
-		try {
-			return StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(value))
-				.toString();
-		}
-		catch (CharacterCodingException ex) {
-			return null;
-		}
-	}
 
 	/**
 	 * The outcome of reading one key: an instance, or the reason it was skipped.

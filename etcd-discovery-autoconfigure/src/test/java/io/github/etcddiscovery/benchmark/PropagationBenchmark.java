@@ -109,40 +109,16 @@ public final class PropagationBenchmark {
 			}
 			raw.close();
 			System.out.println("[benchmark] metric                                      median      p99      max");
-			print("etcd put -> plain watch event", put, null, null);
-			print("etcd grant+put -> plain watch event", grantPut, null, null);
-			print("registration -> first load-balanced call", registration, grantPut, "grant+put");
-			print("deregistration -> last load-balanced call", deregistration, put, "put");
+			Latencies.print("etcd put -> plain watch event", put, null, null);
+			Latencies.print("etcd grant+put -> plain watch event", grantPut, null, null);
+			Latencies.print("registration -> first load-balanced call", registration, grantPut, "grant+put");
+			Latencies.print("deregistration -> last load-balanced call", deregistration, put, "put");
 		}
 	}
 
 	private static void pauseBriefly() throws InterruptedException {
 		// Decorrelates the cycles from the callers' pace.
 		Thread.sleep(ThreadLocalRandom.current().nextInt(5, 15));
-	}
-
-	/** One row; with a baseline, the ratio of the medians: what we add to what etcd takes. */
-	private static void print(String metric, List<Long> nanos, List<Long> baseline, String baselineName) {
-		long[] sorted = sorted(nanos);
-		double median = ms(percentile(sorted, 50));
-		String ratio = (baseline != null)
-				? String.format("  %.1fx the %s median", median / ms(percentile(sorted(baseline), 50)), baselineName)
-				: "";
-		System.out.printf("[benchmark] %-44s %6.2f ms %6.2f ms %6.2f ms%s%n", metric, median, ms(percentile(sorted, 99)),
-				ms(sorted[sorted.length - 1]), ratio);
-	}
-
-	private static long[] sorted(List<Long> nanos) {
-		return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-	}
-
-	private static long percentile(long[] sorted, int percent) {
-		int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-	}
-
-	private static double ms(long nanos) {
-		return nanos / 1_000_000.0;
 	}
 
 	/** etcd alone: a plain client writes, a plain watch sees it. */

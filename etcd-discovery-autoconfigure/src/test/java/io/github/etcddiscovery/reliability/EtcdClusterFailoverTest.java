@@ -149,11 +149,7 @@ class EtcdClusterFailoverTest {
 		this.cluster = EtcdCluster.start(3);
 		// A follower, so that losing it costs no election; the application knows no other member.
 		EtcdServer watched = this.cluster.followers().get(0);
-		List<String> others = this.cluster.members()
-			.stream()
-			.filter((member) -> member != watched)
-			.map(EtcdServer::clientEndpoint)
-			.toList();
+		List<String> others = this.cluster.clientEndpointsExcept(watched);
 		this.apps = new TestApps(watched.clientEndpoint(), PREFIX);
 		// A TTL longer than the member's absence keeps the lease out of the story: this is about the watch.
 		ConfigurableApplicationContext watcher = this.apps.start("watcher", ttl(Duration.ofSeconds(10)),

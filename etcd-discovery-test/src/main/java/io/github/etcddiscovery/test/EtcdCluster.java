@@ -87,6 +87,11 @@ public final class EtcdCluster implements AutoCloseable {
 		return this.members.stream().map(EtcdServer::clientEndpoint).toList();
 	}
 
+	/** The client URLs of every member but {@code member}: a client that does not know it. */
+	public List<String> clientEndpointsExcept(EtcdServer member) {
+		return this.members.stream().filter(m -> m != member).map(EtcdServer::clientEndpoint).toList();
+	}
+
 	/** Waits until all running, unpaused members agree on a leader, and returns it. */
 	public EtcdServer leader() {
 		return Awaitility.await("leader of " + clientEndpoints())

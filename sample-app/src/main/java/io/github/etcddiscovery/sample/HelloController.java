@@ -18,10 +18,20 @@ class HelloController {
 
 	private final WebClient webClient;
 
-	HelloController(Registration registration, RestTemplate restTemplate, WebClient.Builder webClientBuilder) {
+	private final GreetingProperties greeting;
+
+	HelloController(Registration registration, RestTemplate restTemplate, WebClient.Builder webClientBuilder,
+			GreetingProperties greeting) {
 		this.registration = registration;
 		this.restTemplate = restTemplate;
 		this.webClient = webClientBuilder.build();
+		this.greeting = greeting;
+	}
+
+	/** The greeting from etcd's configuration, as it is now. */
+	@GetMapping("/greeting")
+	Map<String, Object> greeting() {
+		return Map.of("greeting", this.greeting.getGreeting(), "instance", this.registration.getInstanceId());
 	}
 
 	@GetMapping("/hello")
