@@ -22,10 +22,11 @@ public class EtcdClientAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	public Client etcdClient(EtcdProperties properties, ObjectProvider<SslBundles> sslBundles) {
+	public Client etcdClient(EtcdProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<EtcdClientCustomizer> customizers) {
 		properties.validate();
 		EtcdTls tls = EtcdTls.of(properties, sslBundles.getIfAvailable());
-		Client client = new EtcdClientFactory(properties, tls).create();
+		Client client = new EtcdClientFactory(properties, tls, customizers.orderedStream().toList()).create();
 		// Part of providing the client: nothing else talks to an etcd that refuses us.
 		try {
 			new EtcdConnectionCheck(client, properties, tls).check();

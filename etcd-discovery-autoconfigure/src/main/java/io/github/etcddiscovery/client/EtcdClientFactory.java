@@ -1,6 +1,7 @@
 package io.github.etcddiscovery.client;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -22,9 +23,12 @@ public class EtcdClientFactory {
 
 	private final @Nullable EtcdTls tls;
 
-	public EtcdClientFactory(EtcdProperties properties, @Nullable EtcdTls tls) {
+	private final List<EtcdClientCustomizer> customizers;
+
+	public EtcdClientFactory(EtcdProperties properties, @Nullable EtcdTls tls, List<EtcdClientCustomizer> customizers) {
 		this.properties = properties;
 		this.tls = tls;
+		this.customizers = customizers;
 	}
 
 	public Client create() {
@@ -41,6 +45,7 @@ public class EtcdClientFactory {
 		if (this.tls != null) {
 			builder.sslContext(this.tls.nettyContext());
 		}
+		this.customizers.forEach(customizer -> customizer.customize(builder));
 		return builder.build();
 	}
 

@@ -1,0 +1,99 @@
+package io.github.etcddiscovery.metrics;
+
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.ClientBuilder;
+import io.github.etcddiscovery.client.EtcdClientCustomizer;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Times every request the application makes to etcd, by operation (the etcd gRPC method,
+ * {@code KV.Range}, {@code Lease.LeaseGrant}, ...) and gRPC status, and counts the streams
+ * (watches, keep-alives) that end in an error. A gRPC interceptor on the shared client, so
+ * nothing escapes it; the operations and statuses are fixed sets.
+ */
+public class EtcdRequestMetrics implements ClientInterceptor, EtcdClientCustomizer, MeterBinder {
+
+	private volatile @Nullable MeterRegistry meters;
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.meters = registry;
+	}
+
+	@Override
+	public void customize(ClientBuilder builder) {
+		builder.interceptor(this);
+	}
+
+	@Override
+	public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+		MeterRegistry registry = this.meters;
+		ClientCall<Q, R> call = next.newCall(method, options);
+		if (registry == null) {
+			return call;
+		}
+		String operation = operation(method);
+		boolean unary = method.getType() == MethodDescriptor.MethodType.UNARY;
+		return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+
+			@Override
+			public void start(Listener<R> listener, Metadata headers) {
+				long started = System.nanoTime();
+				super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+
+					@Override
+					public void onClose(Status status, Metadata trailers) {
+						record(registry, operation, unary, status, System.nanoTime() - started);
+						super.onClose(status, trailers);
+					}
+
+				}, headers);
+			}
+
+		};
+	}
+
+	private static void record(MeterRegistry registry, String operation, boolean unary, Status status, long nanos) {
+		String code = status.getCode().name();
+		if (unary) {
+			Timer.builder("etcd.requests")
+				.description("Requests to etcd, by operation and gRPC status")
+				.tag("operation", operation)
+				.tag("status", code)
+				.register(registry)
+				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+		else if (!status.isOk() && status.getCode() != Status.Code.CANCELLED) {
+			// CANCELLED is us closing a watch or a keep-alive.
+			Counter.builder("etcd.streams.errors")
+				.description("Watch and keep-alive streams that ended in an error, by operation and gRPC status")
+				.tag("operation", operation)
+				.tag("status", code)
+				.register(registry)
+				.increment();
+		}
+	}
+
+	/** {@code etcdserverpb.KV/Range} becomes {@code KV.Range}. */
+	static String operation(MethodDescriptor<?, ?> method) {
+		String service = method.getServiceName();
+		String simple = (service != null) ? service.substring(service.lastIndexOf('.') + 1) : "unknown";
+		String name = method.getBareMethodName();
+		return simple + "." + ((name != null) ? name : "unknown");
+	}
+
+}
