@@ -18,6 +18,7 @@ import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationP
 import org.springframework.cloud.client.serviceregistry.RegistrationLifecycle;
 import org.springframework.cloud.client.serviceregistry.RegistrationManagementLifecycle;
 import org.springframework.cloud.commons.util.InetUtils;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
@@ -78,6 +79,20 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 				}
 				autoRegistration.webServerStarted(event.getWebServer().getPort());
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(EnvironmentChangeEvent.class)
+	static class MetadataRefreshConfiguration {
+
+		/** Changed metadata properties reach etcd on a refresh, without a restart. */
+		@Bean
+		@ConditionalOnMissingBean
+		MetadataRefreshListener etcdMetadataRefreshListener(EtcdServiceRegistry registry,
+				EtcdRegistration registration, Environment environment) {
+			return new MetadataRefreshListener(registry, registration, environment);
 		}
 
 	}

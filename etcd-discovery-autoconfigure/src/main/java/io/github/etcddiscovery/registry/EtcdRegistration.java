@@ -73,10 +73,19 @@ public class EtcdRegistration implements Registration {
 		return toInstance().getUri();
 	}
 
-	/** Mutable until registration, so that customizers can add entries. */
+	/**
+	 * Mutable until registration, so that customizers can add entries; once registered,
+	 * change it with {@link EtcdServiceRegistry#setMetadata}, which writes it to etcd.
+	 */
 	@Override
 	public Map<String, String> getMetadata() {
 		return this.metadata;
+	}
+
+	/** Replaces every entry at once: a concurrent {@link #toInstance()} sees all old or all new. */
+	synchronized void replaceMetadata(Map<String, String> metadata) {
+		this.metadata.clear();
+		this.metadata.putAll(metadata);
 	}
 
 	public String getStatus() {
@@ -88,7 +97,7 @@ public class EtcdRegistration implements Registration {
 	}
 
 	/** What gets written to etcd right now. */
-	public EtcdServiceInstance toInstance() {
+	public synchronized EtcdServiceInstance toInstance() {
 		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, this.port, this.secure, this.status,
 				this.metadata);
 	}

@@ -192,6 +192,19 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		}
 	}
 
+	/**
+	 * Replaces the registration's metadata and, when it is registered, rewrites its key under
+	 * the same lease: peers see the new metadata as they see any other change. Returns once
+	 * etcd took it (or the request timed out, and the recovery writes it).
+	 */
+	public void setMetadata(EtcdRegistration registration, Map<String, String> metadata) {
+		registration.replaceMetadata(metadata);
+		LeasedKey lease = this.leases.get(keyOf(registration));
+		if (lease != null) {
+			lease.rewrite();
+		}
+	}
+
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> T getStatus(EtcdRegistration registration) {
