@@ -193,6 +193,20 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	}
 
 	/**
+	 * Tells the registration what the application's health says: unhealthy, an {@code UP}
+	 * registration is written as {@code DOWN}; a status set by hand other than {@code UP}
+	 * wins either way. Writes only when the status peers see changes.
+	 */
+	public void setHealthy(EtcdRegistration registration, boolean healthy) {
+		String before = registration.getStatus();
+		registration.setHealthy(healthy);
+		LeasedKey lease = this.leases.get(keyOf(registration));
+		if (lease != null && !before.equals(registration.getStatus())) {
+			lease.rewrite();
+		}
+	}
+
+	/**
 	 * Replaces the registration's metadata and, when it is registered, rewrites its key under
 	 * the same lease: peers see the new metadata as they see any other change. Returns once
 	 * etcd took it (or the request timed out, and the recovery writes it).
