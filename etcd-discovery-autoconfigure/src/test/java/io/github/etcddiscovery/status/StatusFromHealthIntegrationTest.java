@@ -9,12 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +25,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -29,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * against a real etcd and real callers: DOWN out of rotation, UP back in, a status set by
  * hand wins, and one failed check changes nothing.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StatusFromHealthIntegrationTest {
 
 	/** Health is checked every interval / 3 = 400 ms; a change reaches etcd within 1.2 s. */
@@ -128,6 +133,15 @@ class StatusFromHealthIntegrationTest {
 			.body(String.class);
 
 		assertThat(group).contains("\"database\"").contains("\"diskSpace\"").doesNotContain("\"etcd\"");
+	}
+
+	@Test
+	void aTooShortIntervalStopsStartupWithTheFix(CapturedOutput output) {
+		assertThatThrownBy(() -> this.apps.start("orders", "spring.cloud.etcd.discovery.status-from-health.enabled=true",
+				"spring.cloud.etcd.discovery.status-from-health.interval=100ms"))
+			.hasStackTraceContaining("status-from-health.interval");
+		assertThat(output).contains("APPLICATION FAILED TO START",
+				"spring.cloud.etcd.discovery.status-from-health.interval", "at least 300ms");
 	}
 
 	private static Set<String> reached(ConfigurableApplicationContext caller, int calls) {
