@@ -14,6 +14,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -21,9 +22,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Times every request the application makes to etcd, by operation (the etcd gRPC method,
- * {@code KV.Range}, {@code Lease.LeaseGrant}, ...) and gRPC status, and counts the streams
- * (watches, keep-alives) that end in an error. A gRPC interceptor on the shared client, so
- * nothing escapes it; the operations and statuses are fixed sets.
+ * {@code KV.Range}, {@code Lease.LeaseGrant}, ...) and gRPC status; tracks the requests under
+ * way (jetcd waits for a connection, so while etcd is unreachable they pile up there rather
+ * than fail), and counts the streams (watches, keep-alives) that end in an error. A gRPC
+ * interceptor on the shared client, so nothing escapes it; the operations and statuses are
+ * fixed sets.
  */
 public class EtcdRequestMetrics implements ClientInterceptor, EtcdClientCustomizer, MeterBinder {
 
@@ -53,10 +56,18 @@ public class EtcdRequestMetrics implements ClientInterceptor, EtcdClientCustomiz
 			@Override
 			public void start(Listener<R> listener, Metadata headers) {
 				long started = System.nanoTime();
+				LongTaskTimer.@Nullable Sample active = unary ? LongTaskTimer.builder("etcd.requests.active")
+					.description("Requests to etcd under way, by operation")
+					.tag("operation", operation)
+					.register(registry)
+					.start() : null;
 				super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
 
 					@Override
 					public void onClose(Status status, Metadata trailers) {
+						if (active != null) {
+							active.stop();
+						}
 						record(registry, operation, unary, status, System.nanoTime() - started);
 						super.onClose(status, trailers);
 					}
