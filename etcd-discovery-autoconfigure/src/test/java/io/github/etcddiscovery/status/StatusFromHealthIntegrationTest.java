@@ -144,6 +144,14 @@ class StatusFromHealthIntegrationTest {
 				"spring.cloud.etcd.discovery.status-from-health.interval", "at least 300ms");
 	}
 
+	@Test
+	void withoutTheHealthEndpointStartupFailsSayingSo(CapturedOutput output) {
+		assertThatThrownBy(() -> this.apps.start("orders", "spring.cloud.etcd.discovery.status-from-health.enabled=true",
+				"management.endpoint.health.access=none"))
+			.hasStackTraceContaining("status-from-health.enabled");
+		assertThat(output).contains("APPLICATION FAILED TO START", "the health endpoint is not available");
+	}
+
 	private static Set<String> reached(ConfigurableApplicationContext caller, int calls) {
 		RestTemplate restTemplate = caller.getBean(RestTemplate.class);
 		Set<String> reached = new HashSet<>();
