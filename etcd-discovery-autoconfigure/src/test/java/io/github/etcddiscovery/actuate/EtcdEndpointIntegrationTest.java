@@ -1,10 +1,5 @@
 package io.github.etcddiscovery.actuate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
 import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
@@ -23,8 +18,6 @@ import static org.awaitility.Awaitility.await;
  */
 class EtcdEndpointIntegrationTest {
 
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@RegisterExtension
@@ -41,7 +34,7 @@ class EtcdEndpointIntegrationTest {
 		TestApps.setStatus(billing, "OUT_OF_SERVICE");
 		await().until(() -> app.getBean(EtcdDiscoveryClient.class).getInstances("billing").isEmpty());
 
-		JsonNode body = this.json.readTree(get(app, "/actuator/etcd").body());
+		JsonNode body = this.json.readTree(TestApps.get(app, "/actuator/etcd").body());
 
 		JsonNode registration = body.get("registration");
 		String key = this.apps.keyOf(app);
@@ -68,10 +61,10 @@ class EtcdEndpointIntegrationTest {
 		assertThat(view.get("services").get("billing").get(0).get("status").stringValue())
 			.as("every instance, whatever its status").isEqualTo("OUT_OF_SERVICE");
 
-		JsonNode one = this.json.readTree(get(app, "/actuator/etcd/ORDERS").body());
+		JsonNode one = this.json.readTree(TestApps.get(app, "/actuator/etcd/ORDERS").body());
 		assertThat(one.get("serviceId").stringValue()).isEqualTo("orders");
 		assertThat(one.get("instances")).hasSize(1);
-		assertThat(get(app, "/actuator/etcd/nothing-here").statusCode()).isEqualTo(404);
+		assertThat(TestApps.get(app, "/actuator/etcd/nothing-here").statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -79,14 +72,9 @@ class EtcdEndpointIntegrationTest {
 		ConfigurableApplicationContext app = this.apps.start("orders",
 				"management.endpoints.web.exposure.include=health");
 
-		assertThat(get(app, "/actuator/etcd").statusCode()).isEqualTo(404);
+		assertThat(TestApps.get(app, "/actuator/etcd").statusCode()).isEqualTo(404);
 		assertThat(app.getBeansOfType(EtcdEndpoint.class)).as("like any endpoint exposed nowhere").isEmpty();
 	}
 
-	private static HttpResponse<String> get(ConfigurableApplicationContext app, String path) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestApps.port(app) + path))
-			.build();
-		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-	}
 
 }

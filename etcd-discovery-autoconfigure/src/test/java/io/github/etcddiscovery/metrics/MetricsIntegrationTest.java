@@ -1,8 +1,5 @@
 package io.github.etcddiscovery.metrics;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,8 +38,6 @@ import static org.awaitility.Awaitility.await;
  */
 class MetricsIntegrationTest {
 
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@RegisterExtension
@@ -80,7 +75,7 @@ class MetricsIntegrationTest {
 		await().untilAsserted(() -> assertThat(metric(app, "etcd.registration.recoveries")).isEqualTo(1));
 		assertThat(metric(app, "etcd.registration.state?tag=state:ACTIVE")).isEqualTo(1);
 
-		String prometheus = get(app, "/actuator/prometheus").body();
+		String prometheus = TestApps.get(app, "/actuator/prometheus").body();
 		assertThat(prometheus).contains("etcd_registration_state{state=\"ACTIVE\"} 1.0")
 			.contains("etcd_registration_recoveries_total 1.0")
 			.contains("etcd_discovery_instances 2.0")
@@ -160,7 +155,7 @@ class MetricsIntegrationTest {
 	}
 
 	private double metric(ConfigurableApplicationContext app, String nameAndQuery, String statistic) throws Exception {
-		HttpResponse<String> response = get(app, "/actuator/metrics/" + nameAndQuery);
+		HttpResponse<String> response = TestApps.get(app, "/actuator/metrics/" + nameAndQuery);
 		assertThat(response.statusCode()).as(nameAndQuery).isEqualTo(200);
 		for (JsonNode measurement : this.json.readTree(response.body()).get("measurements")) {
 			if (measurement.get("statistic").stringValue().equals(statistic)) {
@@ -170,10 +165,6 @@ class MetricsIntegrationTest {
 		throw new AssertionError(statistic + " missing in " + response.body());
 	}
 
-	private static HttpResponse<String> get(ConfigurableApplicationContext app, String path) throws Exception {
-		return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestApps.port(app) + path)).build(),
-				HttpResponse.BodyHandlers.ofString());
-	}
 
 	private static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);

@@ -1,8 +1,6 @@
 package io.github.etcddiscovery.status;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +20,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,13 +53,13 @@ class StatusFromHealthIntegrationTest {
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> view.getInstances("orders").size() == 1);
 		assertThat(this.apps.etcd().value(key)).contains("\"status\":\"DOWN\"");
-		assertThat(reached(caller, 10)).containsExactly(TestApps.instanceId(stays));
+		assertThat(TestApps.instancesReached(caller, "orders", 10)).containsExactly(TestApps.instanceId(stays));
 
 		sick.getBean(Database.class).up.set(true);
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> view.getInstances("orders").size() == 2);
 		assertThat(this.apps.etcd().value(key)).contains("\"status\":\"UP\"");
-		assertThat(reached(caller, 20)).hasSize(2);
+		assertThat(TestApps.instancesReached(caller, "orders", 20)).hasSize(2);
 	}
 
 	@Test
@@ -152,15 +149,6 @@ class StatusFromHealthIntegrationTest {
 		assertThat(output).contains("APPLICATION FAILED TO START", "the health endpoint is not available");
 	}
 
-	private static Set<String> reached(ConfigurableApplicationContext caller, int calls) {
-		RestTemplate restTemplate = caller.getBean(RestTemplate.class);
-		Set<String> reached = new HashSet<>();
-		for (int i = 0; i < calls; i++) {
-			String body = restTemplate.getForObject("http://orders/hello", String.class);
-			reached.add(body.replaceAll(".*\"instance\":\"([^\"]+)\".*", "$1"));
-		}
-		return reached;
-	}
 
 	/** A database the test takes down and brings back. */
 	@Configuration(proxyBeanMethods = false)
