@@ -1,5 +1,8 @@
 package io.github.etcddiscovery.metrics;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ClientBuilder;
@@ -27,13 +30,31 @@ import org.jspecify.annotations.Nullable;
  * than fail), and counts the streams (watches, keep-alives) that end in an error. A gRPC
  * interceptor on the shared client, so nothing escapes it; the operations and statuses are
  * fixed sets.
+ * <p>
+ * The interceptor runs on jetcd's event loop, which also delivers watch events: meters are
+ * made once (the usual ones when bound), then only looked up, so recording never holds up
+ * a watch.
  */
 public class EtcdRequestMetrics implements ClientInterceptor, EtcdClientCustomizer, MeterBinder {
+
+	/** The requests every registering and discovering application makes. */
+	private static final List<String> USUAL_OPERATIONS = List.of("KV.Range", "KV.Put", "KV.DeleteRange",
+			"Lease.LeaseGrant", "Lease.LeaseRevoke", "Lease.LeaseTimeToLive");
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Map<String, LongTaskTimer> underWay = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> streamErrors = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MeterRegistry meters;
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		for (String operation : USUAL_OPERATIONS) {
+			timer(registry, operation, Status.Code.OK.name());
+			active(registry, operation);
+		}
 		this.meters = registry;
 	}
 
@@ -56,11 +77,7 @@ public class EtcdRequestMetrics implements ClientInterceptor, EtcdClientCustomiz
 			@Override
 			public void start(Listener<R> listener, Metadata headers) {
 				long started = System.nanoTime();
-				LongTaskTimer.@Nullable Sample active = unary ? LongTaskTimer.builder("etcd.requests.active")
-					.description("Requests to etcd under way, by operation")
-					.tag("operation", operation)
-					.register(registry)
-					.start() : null;
+				LongTaskTimer.@Nullable Sample active = unary ? active(registry, operation).start() : null;
 				super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
 
 					@Override
@@ -78,25 +95,34 @@ public class EtcdRequestMetrics implements ClientInterceptor, EtcdClientCustomiz
 		};
 	}
 
-	private static void record(MeterRegistry registry, String operation, boolean unary, Status status, long nanos) {
+	private void record(MeterRegistry registry, String operation, boolean unary, Status status, long nanos) {
 		String code = status.getCode().name();
 		if (unary) {
-			Timer.builder("etcd.requests")
-				.description("Requests to etcd, by operation and gRPC status")
-				.tag("operation", operation)
-				.tag("status", code)
-				.register(registry)
-				.record(nanos, TimeUnit.NANOSECONDS);
+			timer(registry, operation, code).record(nanos, TimeUnit.NANOSECONDS);
 		}
 		else if (!status.isOk() && status.getCode() != Status.Code.CANCELLED) {
 			// CANCELLED is us closing a watch or a keep-alive.
-			Counter.builder("etcd.streams.errors")
+			this.streamErrors.computeIfAbsent(operation + " " + code, key -> Counter.builder("etcd.streams.errors")
 				.description("Watch and keep-alive streams that ended in an error, by operation and gRPC status")
 				.tag("operation", operation)
 				.tag("status", code)
-				.register(registry)
-				.increment();
+				.register(registry)).increment();
 		}
+	}
+
+	private Timer timer(MeterRegistry registry, String operation, String code) {
+		return this.timers.computeIfAbsent(operation + " " + code, key -> Timer.builder("etcd.requests")
+			.description("Requests to etcd, by operation and gRPC status")
+			.tag("operation", operation)
+			.tag("status", code)
+			.register(registry));
+	}
+
+	private LongTaskTimer active(MeterRegistry registry, String operation) {
+		return this.underWay.computeIfAbsent(operation, key -> LongTaskTimer.builder("etcd.requests.active")
+			.description("Requests to etcd under way, by operation")
+			.tag("operation", operation)
+			.register(registry));
 	}
 
 	/** {@code etcdserverpb.KV/Range} becomes {@code KV.Range}. */

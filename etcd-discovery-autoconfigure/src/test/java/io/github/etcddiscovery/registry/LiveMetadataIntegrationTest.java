@@ -2,6 +2,7 @@ package io.github.etcddiscovery.registry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,10 +43,14 @@ class LiveMetadataIntegrationTest {
 		Map<String, String> metadata = new LinkedHashMap<>(registration.getMetadata());
 		metadata.put("version", "2");
 		metadata.put("weight", "5");
+		long changedAt = System.nanoTime();
 		app.getBean(EtcdServiceRegistry.class).setMetadata(registration, metadata);
 
+		await().pollInterval(Duration.ofMillis(1))
+			.until(() -> "2".equals(seenBy(peer).getMetadata().get("version")));
+		System.out.printf("[operations] a metadata change was seen by a peer %.1f ms after setMetadata was called%n",
+				(System.nanoTime() - changedAt) / 1e6);
 		assertThat(this.apps.etcd().value(key)).contains("\"version\":\"2\"").contains("\"weight\":\"5\"");
-		await().until(() -> "2".equals(seenBy(peer).getMetadata().get("version")));
 		assertThat(seenBy(peer).getMetadata()).containsEntry("weight", "5");
 		assertThat(this.apps.etcd().keyValue(key).getLease()).as("same lease").isEqualTo(lease);
 		assertThat(seenBy(peer).getInstanceId()).isEqualTo(registration.getInstanceId());

@@ -49,9 +49,14 @@ class StatusFromHealthIntegrationTest {
 		await().until(() -> view.getInstances("orders").size() == 2);
 		String key = this.apps.keyOf(sick);
 
+		long sickAt = System.nanoTime();
 		sick.getBean(Database.class).up.set(false);
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> view.getInstances("orders").size() == 1);
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> view.getInstances("orders").size() == 1);
+		System.out.printf("[operations] unhealthy to out of a caller's view: %.2f s (interval 1.2 s)%n",
+				(System.nanoTime() - sickAt) / 1e9);
 		assertThat(this.apps.etcd().value(key)).contains("\"status\":\"DOWN\"");
 		assertThat(TestApps.instancesReached(caller, "orders", 10)).containsExactly(TestApps.instanceId(stays));
 
