@@ -84,6 +84,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private final List<ServiceChangeListener> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<EtcdViewObserver> observers = new CopyOnWriteArrayList<>();
+
 	private volatile Map<String, List<EtcdServiceInstance>> view = Map.of();
 
 	private volatile Map<String, String> serviceNames = Map.of();
@@ -190,6 +192,11 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		this.listeners.remove(listener);
 	}
 
+	/** Told how the view follows etcd from now on. */
+	public void addObserver(EtcdViewObserver observer) {
+		this.observers.add(observer);
+	}
+
 	/**
 	 * Whether the view is known to follow etcd right now: confirmed by a member that has a
 	 * leader.
@@ -247,6 +254,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			this.lastError = null;
 			this.refused = null;
 			this.failedResyncs = 0;
+			this.observers.forEach(observer -> observer.listed(listedAt));
 			publish(changed);
 			this.firstView.complete(listedAt);
 		}
@@ -284,7 +292,9 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 				.withMinModRevision(this.revision + 1)
 				.build()).getKvs().isEmpty();
 			long known = this.serviceOfKey.size() + this.badKeys.size();
-			if (actual != known || changedUnseen) {
+			boolean drifted = actual != known || changedUnseen;
+			this.observers.forEach(observer -> observer.driftChecked(counted.getHeader().getRevision(), drifted));
+			if (drifted) {
 				logger.info("etcd discovery view drifted from etcd (" + known + " keys known, " + actual
 						+ " in etcd, changes unseen: " + changedUnseen + "), listing again");
 				resync();
@@ -414,6 +424,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			}
 			this.revision = Math.max(this.revision, kv.getModRevision());
 		}
+		this.observers.forEach(observer -> observer.eventsApplied(response.getEvents().size(),
+				response.getHeader().getRevision()));
 		publish(changed);
 	}
 

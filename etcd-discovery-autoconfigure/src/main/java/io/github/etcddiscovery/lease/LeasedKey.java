@@ -82,6 +82,8 @@ public final class LeasedKey {
 
 	private volatile @Nullable String lastError;
 
+	private volatile LeaseListener listener = LeaseListener.NONE;
+
 	// Executor-confined.
 	private @Nullable CloseableClient keepAlive;
 
@@ -115,6 +117,7 @@ public final class LeasedKey {
 	 * thrown.
 	 */
 	public void register(boolean failFast) {
+		this.listener.registering(this.keyText);
 		Future<?> first = this.executor.submit(() -> attempt(failFast));
 		try {
 			first.get(this.requestTimeout.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
@@ -199,6 +202,11 @@ public final class LeasedKey {
 
 	public String key() {
 		return this.keyText;
+	}
+
+	/** Who is told about this key's life cycle, from the next event on. */
+	public void listenWith(LeaseListener listener) {
+		this.listener = listener;
 	}
 
 	public LeaseState state() {
@@ -397,6 +405,7 @@ public final class LeasedKey {
 		}
 		this.state = to;
 		logger.info("Registration " + this.keyText + ": " + from + " -> " + to + " (" + why + ")");
+		this.listener.stateChanged(this.keyText, from, to);
 	}
 
 	private static void awaitQuietly(Future<?> future, Duration timeout) {
@@ -433,6 +442,7 @@ public final class LeasedKey {
 
 		@Override
 		public void onError(Throwable error) {
+			LeasedKey.this.listener.keepAliveFailed(LeasedKey.this.keyText);
 			if (error instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
 				onLost("lease not found in etcd");
 			}
@@ -443,6 +453,7 @@ public final class LeasedKey {
 
 		@Override
 		public void onCompleted() {
+			LeasedKey.this.listener.keepAliveFailed(LeasedKey.this.keyText);
 			onLost("keep-alive gave up: no answer from etcd within the TTL");
 		}
 

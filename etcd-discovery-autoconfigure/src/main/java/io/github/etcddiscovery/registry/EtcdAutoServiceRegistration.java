@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.client.discovery.event.InstancePreRegisteredEvent;
@@ -17,7 +18,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Registers this application once it is ready to serve, and deregisters it when the context
  * closes, before the web server starts its graceful shutdown: peers stop sending new requests
- * while the in-flight ones drain.
+ * while the in-flight ones drain. {@link RegistrationHooks} run around both; a management
+ * server on a port of its own is announced in the metadata Spring Boot Admin reads and, with
+ * {@code spring.cloud.service-registry.auto-registration.register-management} (the default), as
+ * an instance of {@code {serviceId}-management}.
  */
 public class EtcdAutoServiceRegistration
 		implements AutoServiceRegistration, SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
@@ -39,14 +43,25 @@ public class EtcdAutoServiceRegistration
 
 	private final ApplicationContext context;
 
+	private final RegistrationHooks hooks;
+
+	private final boolean registerManagement;
+
 	private final AtomicBoolean registered = new AtomicBoolean();
 
+	private volatile int managementPort;
+
+	private volatile @Nullable EtcdRegistration managementRegistration;
+
 	public EtcdAutoServiceRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
-			EtcdDiscoveryProperties properties, ApplicationContext context) {
+			EtcdDiscoveryProperties properties, ApplicationContext context, RegistrationHooks hooks,
+			boolean registerManagement) {
 		this.registry = registry;
 		this.registration = registration;
 		this.properties = properties;
 		this.context = context;
+		this.hooks = hooks;
+		this.registerManagement = registerManagement;
 	}
 
 	/**
@@ -57,6 +72,11 @@ public class EtcdAutoServiceRegistration
 		if (this.properties.getPort() == null && this.registration.getPort() == 0) {
 			this.registration.setPort(port);
 		}
+	}
+
+	/** The port of a management server that runs apart from the application's web server. */
+	public void managementServerStarted(int port) {
+		this.managementPort = port;
 	}
 
 	@Override
@@ -70,8 +90,19 @@ public class EtcdAutoServiceRegistration
 			return;
 		}
 		if (this.registered.compareAndSet(false, true)) {
+			ManagementRegistration management = new ManagementRegistration(this.context.getEnvironment());
+			boolean separateManagement = this.managementPort > 0 && this.managementPort != this.registration.getPort();
+			if (separateManagement) {
+				management.metadata(this.managementPort).forEach(this.registration.getMetadata()::putIfAbsent);
+			}
+			this.hooks.customize(this.registration);
 			this.context.publishEvent(new InstancePreRegisteredEvent(this, this.registration));
-			this.registry.register(this.registration);
+			this.hooks.register(this.registration, () -> this.registry.register(this.registration));
+			if (separateManagement && this.registerManagement) {
+				EtcdRegistration instance = management.instance(this.registration, this.managementPort);
+				this.managementRegistration = instance;
+				this.hooks.registerManagement(instance, () -> this.registry.register(instance));
+			}
 			this.context.publishEvent(new InstanceRegisteredEvent<>(this, this.registration));
 		}
 	}
@@ -90,13 +121,23 @@ public class EtcdAutoServiceRegistration
 	@Override
 	public void stop() {
 		if (this.registered.compareAndSet(true, false)) {
+			this.hooks.deregister(this.registration, () -> remove(this.registration));
+			EtcdRegistration management = this.managementRegistration;
+			if (management != null) {
+				this.hooks.deregisterManagement(management, () -> remove(management));
+			}
 			if (this.properties.isDeregister()) {
-				this.registry.deregister(this.registration);
 				keepServingWhilePeersLetGo();
 			}
-			else {
-				this.registry.abandon(this.registration);
-			}
+		}
+	}
+
+	private void remove(EtcdRegistration registration) {
+		if (this.properties.isDeregister()) {
+			this.registry.deregister(registration);
+		}
+		else {
+			this.registry.abandon(registration);
 		}
 	}
 
@@ -131,6 +172,11 @@ public class EtcdAutoServiceRegistration
 
 	public EtcdRegistration getRegistration() {
 		return this.registration;
+	}
+
+	/** The {@code {serviceId}-management} instance, while it is registered. */
+	public @Nullable EtcdRegistration getManagementRegistration() {
+		return this.registered.get() ? this.managementRegistration : null;
 	}
 
 }

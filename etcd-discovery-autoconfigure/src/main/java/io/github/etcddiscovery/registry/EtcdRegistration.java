@@ -29,6 +29,8 @@ public class EtcdRegistration implements Registration {
 
 	private volatile String status = InstanceStatus.UP;
 
+	private volatile boolean healthy = true;
+
 	public EtcdRegistration(String serviceId, String instanceId, String host, int port, boolean secure,
 			Map<String, String> metadata) {
 		this.serviceId = serviceId;
@@ -73,23 +75,42 @@ public class EtcdRegistration implements Registration {
 		return toInstance().getUri();
 	}
 
-	/** Mutable until registration, so that customizers can add entries. */
+	/**
+	 * Mutable until registration, so that customizers can add entries; once registered,
+	 * change it with {@link EtcdServiceRegistry#setMetadata}, which writes it to etcd.
+	 */
 	@Override
 	public Map<String, String> getMetadata() {
 		return this.metadata;
 	}
 
+	/** Replaces every entry at once: a concurrent {@link #toInstance()} sees all old or all new. */
+	synchronized void replaceMetadata(Map<String, String> metadata) {
+		this.metadata.clear();
+		this.metadata.putAll(metadata);
+	}
+
+	/**
+	 * The status peers see: the one set by hand ({@code /actuator/serviceregistry}) unless
+	 * that is {@code UP} and the application's health says otherwise, then {@code DOWN}.
+	 */
 	public String getStatus() {
-		return this.status;
+		String byHand = this.status;
+		return (InstanceStatus.isUp(byHand) && !this.healthy) ? InstanceStatus.DOWN : byHand;
 	}
 
 	void setStatus(String status) {
 		this.status = InstanceStatus.normalize(status);
 	}
 
+	/** What the application's health says, when it drives the status (opt-in). */
+	void setHealthy(boolean healthy) {
+		this.healthy = healthy;
+	}
+
 	/** What gets written to etcd right now. */
-	public EtcdServiceInstance toInstance() {
-		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, this.port, this.secure, this.status,
+	public synchronized EtcdServiceInstance toInstance() {
+		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, this.port, this.secure, getStatus(),
 				this.metadata);
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -16,9 +17,12 @@ import io.github.etcddiscovery.client.EtcdUnavailableException;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
 import io.github.etcddiscovery.lease.Backoff;
+import io.github.etcddiscovery.lease.LeaseListener;
 import io.github.etcddiscovery.lease.LeaseSnapshot;
 import io.github.etcddiscovery.lease.LeaseState;
 import io.github.etcddiscovery.lease.LeasedKey;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
@@ -27,7 +31,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * Registers instances in etcd: one key per instance, {@code {prefix}/{serviceId}/{instanceId}},
  * attached to a lease that is kept alive, and restored whenever it is lost, until
- * {@link #deregister}.
+ * {@link #deregister}. Registration and deregistration are Micrometer observations
+ * ({@code etcd.register}, {@code etcd.deregister}), so traces show them.
  */
 public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 
@@ -46,6 +51,29 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 
 	private final Map<String, LeasedKey> leases = new ConcurrentHashMap<>();
 
+	private final List<LeaseListener> leaseListeners = new CopyOnWriteArrayList<>();
+
+	private final LeaseListener toListeners = new LeaseListener() {
+
+		@Override
+		public void registering(String key) {
+			EtcdServiceRegistry.this.leaseListeners.forEach(listener -> listener.registering(key));
+		}
+
+		@Override
+		public void stateChanged(String key, LeaseState from, LeaseState to) {
+			EtcdServiceRegistry.this.leaseListeners.forEach(listener -> listener.stateChanged(key, from, to));
+		}
+
+		@Override
+		public void keepAliveFailed(String key) {
+			EtcdServiceRegistry.this.leaseListeners.forEach(listener -> listener.keepAliveFailed(key));
+		}
+
+	};
+
+	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
+
 	public EtcdServiceRegistry(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties) {
 		this.client = client;
 		this.etcdProperties = etcdProperties;
@@ -56,11 +84,32 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		this.executor = Executors.newSingleThreadScheduledExecutor(threads);
 	}
 
+	/** Where registration and deregistration are observed; none by default. */
+	public void setObservationRegistry(ObservationRegistry observations) {
+		this.observations = observations;
+	}
+
+	/** Told about every registration's life cycle from now on. */
+	public void addLeaseListener(LeaseListener listener) {
+		this.leaseListeners.add(listener);
+	}
+
 	@Override
 	public void register(@Nullable EtcdRegistration registration) {
-		if (registration == null) {
-			return;
+		if (registration != null) {
+			observe("etcd.register", "etcd register", registration).observe(() -> doRegister(registration));
 		}
+	}
+
+	private Observation observe(String name, String contextualName, EtcdRegistration registration) {
+		return Observation.createNotStarted(name, this.observations)
+			.contextualName(contextualName)
+			.lowCardinalityKeyValue("etcd.service", registration.getServiceId())
+			.highCardinalityKeyValue("etcd.instance", registration.getInstanceId())
+			.highCardinalityKeyValue("etcd.key", keyOf(registration));
+	}
+
+	private void doRegister(EtcdRegistration registration) {
 		if (registration.getPort() <= 0) {
 			throw new IllegalStateException("Cannot register " + registration + ": its port is not known yet");
 		}
@@ -72,6 +121,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
 				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, RETRY_BACKOFF,
 				Clock.systemUTC());
+		lease.listenWith(this.toListeners);
 		this.leases.put(key, lease);
 		try {
 			lease.register(this.properties.isFailFast());
@@ -107,7 +157,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	@Override
 	public void deregister(@Nullable EtcdRegistration registration) {
 		if (registration != null) {
-			stop(registration, true);
+			observe("etcd.deregister", "etcd deregister", registration).observe(() -> stop(registration, true));
 		}
 	}
 
@@ -136,6 +186,33 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	@Override
 	public void setStatus(EtcdRegistration registration, String status) {
 		registration.setStatus(status);
+		LeasedKey lease = this.leases.get(keyOf(registration));
+		if (lease != null) {
+			lease.rewrite();
+		}
+	}
+
+	/**
+	 * Tells the registration what the application's health says: unhealthy, an {@code UP}
+	 * registration is written as {@code DOWN}; a status set by hand other than {@code UP}
+	 * wins either way. Writes only when the status peers see changes.
+	 */
+	public void setHealthy(EtcdRegistration registration, boolean healthy) {
+		String before = registration.getStatus();
+		registration.setHealthy(healthy);
+		LeasedKey lease = this.leases.get(keyOf(registration));
+		if (lease != null && !before.equals(registration.getStatus())) {
+			lease.rewrite();
+		}
+	}
+
+	/**
+	 * Replaces the registration's metadata and, when it is registered, rewrites its key under
+	 * the same lease: peers see the new metadata as they see any other change. Returns once
+	 * etcd took it (or the request timed out, and the recovery writes it).
+	 */
+	public void setMetadata(EtcdRegistration registration, Map<String, String> metadata) {
+		registration.replaceMetadata(metadata);
 		LeasedKey lease = this.leases.get(keyOf(registration));
 		if (lease != null) {
 			lease.rewrite();

@@ -6,6 +6,9 @@ import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -26,9 +29,11 @@ public class EtcdServiceRegistryAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public EtcdServiceRegistry etcdServiceRegistry(Client client, EtcdProperties etcdProperties,
-			EtcdDiscoveryProperties properties) {
+			EtcdDiscoveryProperties properties, ObjectProvider<ObservationRegistry> observations) {
 		properties.validate();
-		return new EtcdServiceRegistry(client, etcdProperties, properties);
+		EtcdServiceRegistry registry = new EtcdServiceRegistry(client, etcdProperties, properties);
+		observations.ifAvailable(registry::setObservationRegistry);
+		return registry;
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.github.etcddiscovery.registry;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
@@ -10,7 +7,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,14 +35,14 @@ class StatusIntegrationTest {
 		registry.setStatus(registration, "OUT_OF_SERVICE");
 
 		await().until(() -> view.getInstances("orders").size() == 1);
-		assertThat(reachedInstances(caller, 10)).containsExactly(TestApps.registration(stays).getInstanceId());
+		assertThat(TestApps.instancesReached(caller, "orders", 10)).containsExactly(TestApps.registration(stays).getInstanceId());
 		assertThat((String) registry.getStatus(registration)).isEqualTo("OUT_OF_SERVICE");
 		assertThat(this.apps.etcd().keyValue(key).getLease()).as("same lease").isEqualTo(leaseBefore);
 
 		registry.setStatus(registration, "UP");
 
 		await().until(() -> view.getInstances("orders").size() == 2);
-		assertThat(reachedInstances(caller, 10)).hasSize(2);
+		assertThat(TestApps.instancesReached(caller, "orders", 10)).hasSize(2);
 	}
 
 	@Test
@@ -64,14 +60,5 @@ class StatusIntegrationTest {
 		await().until(() -> this.apps.etcd().value(key).contains("\"status\":\"OUT_OF_SERVICE\""));
 	}
 
-	private static Set<String> reachedInstances(ConfigurableApplicationContext caller, int calls) {
-		RestTemplate restTemplate = caller.getBean(RestTemplate.class);
-		Set<String> reached = new HashSet<>();
-		for (int i = 0; i < calls; i++) {
-			String body = restTemplate.getForObject("http://orders/hello", String.class);
-			reached.add(body.replaceAll(".*\"instance\":\"([^\"]+)\".*", "$1"));
-		}
-		return reached;
-	}
 
 }

@@ -115,7 +115,7 @@ class SecretsNeverShownTest {
 	void theActuatorMasksThePasswordAndKeyMaterialEvenWithValuesShown() throws Exception {
 		String inlineKey = Files.readString(client.key());
 		ConfigurableApplicationContext orders = apps().start("orders",
-				properties(List.of("management.endpoints.web.exposure.include=env,configprops,health",
+				properties(List.of("management.endpoints.web.exposure.include=env,configprops,health,etcd",
 						"management.endpoint.env.show-values=always",
 						"management.endpoint.configprops.show-values=always",
 						// A bundle holding its key inline, as some deployments inject it.
@@ -127,14 +127,16 @@ class SecretsNeverShownTest {
 		String configprops = get(port, "/actuator/configprops");
 		String passwordProperty = get(port, "/actuator/env/spring.cloud.etcd.password");
 		String health = get(port, "/actuator/health/etcd");
+		String registry = get(port, "/actuator/etcd");
 
 		assertThat(env).as("values are shown").contains("\"spring.cloud.etcd.username\"").contains("\"orders\"");
 		assertThat(configprops).as("values are shown").contains("\"username\":\"orders\"");
-		for (String body : List.of(env, configprops, passwordProperty, health)) {
+		for (String body : List.of(env, configprops, passwordProperty, health, registry)) {
 			assertThat(body).doesNotContain(PASSWORD)
 				.doesNotContain(TestCertificates.STORE_PASSWORD)
 				.doesNotContain(firstLine(client.keyPemBody()));
 		}
+		assertThat(registry).as("the registry view is there").contains(TestApps.instanceId(orders));
 		assertThat(passwordProperty).contains("******");
 		assertThat(configprops).contains("\"password\":\"******\"");
 		assertThat(orders.getBean(EtcdProperties.class).toString()).doesNotContain(PASSWORD).contains("******");

@@ -1,7 +1,15 @@
 package io.github.etcddiscovery.testapp;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.github.etcddiscovery.client.EtcdTestClient;
 import io.github.etcddiscovery.registry.EtcdRegistration;
@@ -14,6 +22,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * Starts real {@link TestApp} instances against an etcd endpoint, each on a free port and
@@ -21,6 +30,8 @@ import org.springframework.web.client.RestClient;
  * ({@link #onSharedEtcd()}), it takes a fresh prefix on the shared etcd for every test.
  */
 public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private final String endpoint;
 
@@ -139,6 +150,32 @@ public final class TestApps implements AutoCloseable, BeforeEachCallback, AfterE
 
 	public static int port(ConfigurableApplicationContext context) {
 		return registration(context).getPort();
+	}
+
+	/** {@code GET} on the application's own port, whatever the answer's status. */
+	public static HttpResponse<String> get(ConfigurableApplicationContext context, String path) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(context) + path)).build();
+		try {
+			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The instances that answered {@code calls} load-balanced calls to {@code /hello} of the service. */
+	public static Set<String> instancesReached(ConfigurableApplicationContext caller, String serviceId, int calls) {
+		RestTemplate restTemplate = caller.getBean(RestTemplate.class);
+		Set<String> reached = new HashSet<>();
+		for (int i = 0; i < calls; i++) {
+			String body = restTemplate.getForObject("http://" + serviceId + "/hello", String.class);
+			reached.add(body.replaceAll(".*\"instance\":\"([^\"]+)\".*", "$1"));
+		}
+		return reached;
 	}
 
 	@Override
