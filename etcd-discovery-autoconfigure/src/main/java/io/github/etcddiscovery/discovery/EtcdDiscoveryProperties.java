@@ -124,6 +124,13 @@ public class EtcdDiscoveryProperties {
 	private boolean includeNotUpInstances = false;
 
 	/**
+	 * Whether this instance's key is removed while its status is not UP (and written again,
+	 * under a new lease, when it is UP): for fleets with Go clients, whose etcd resolver
+	 * ignores the status and would keep calling an OUT_OF_SERVICE instance.
+	 */
+	private boolean removeWhenNotUp = false;
+
+	/**
 	 * How often to check that the discovery view still matches etcd, as a safety net
 	 * against lost watch events. The check costs two count-only requests; the view is
 	 * listed again only when it drifted.
@@ -304,6 +311,14 @@ public class EtcdDiscoveryProperties {
 	 */
 	public void setInstanceZone(@Nullable String instanceZone) {
 		this.instanceZoneAlias = instanceZone;
+	}
+
+	public boolean isRemoveWhenNotUp() {
+		return this.removeWhenNotUp;
+	}
+
+	public void setRemoveWhenNotUp(boolean removeWhenNotUp) {
+		this.removeWhenNotUp = removeWhenNotUp;
 	}
 
 	public Duration getTtl() {

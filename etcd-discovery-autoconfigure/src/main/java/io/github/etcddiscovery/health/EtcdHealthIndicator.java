@@ -76,6 +76,11 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		List<String> reasons = new ArrayList<>();
 		Optional<LeaseSnapshot> lease = lease();
+		if (lease.isEmpty() && isWithdrawn()) {
+			builder.withDetail("state", "WITHDRAWN")
+				.withDetail("key", "removed while the status is "
+						+ this.autoRegistration.getRegistration().getStatus() + " (remove-when-not-up)");
+		}
 		if (lease.isPresent()) {
 			LeaseSnapshot snapshot = lease.get();
 			builder.withDetail("state", snapshot.state().name())
@@ -152,6 +157,11 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		return config;
+	}
+
+	private boolean isWithdrawn() {
+		return this.registry != null && this.autoRegistration != null && this.autoRegistration.isRunning()
+				&& this.registry.isWithdrawn(this.autoRegistration.getRegistration());
 	}
 
 	private Optional<LeaseSnapshot> lease() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
+import io.github.etcddiscovery.instance.InstanceStatus;
 import io.github.etcddiscovery.lease.Backoff;
 import io.github.etcddiscovery.lease.LeaseListener;
 import io.github.etcddiscovery.lease.LeaseSnapshot;
@@ -50,6 +52,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	private final ScheduledExecutorService executor;
 
 	private final Map<String, LeasedKey> leases = new ConcurrentHashMap<>();
+
+	/** Keys of registrations withdrawn while they are not UP (remove-when-not-up). */
+	private final Set<String> withdrawn = ConcurrentHashMap.newKeySet();
 
 	private final List<LeaseListener> leaseListeners = new CopyOnWriteArrayList<>();
 
@@ -118,6 +123,10 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		if (existing != null && existing.state() != LeaseState.DEREGISTERED) {
 			return;
 		}
+		if (withheld(registration)) {
+			this.withdrawn.add(key);
+			return;
+		}
 		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
 				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, RETRY_BACKOFF,
 				Clock.systemUTC());
@@ -170,6 +179,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	}
 
 	private void stop(EtcdRegistration registration, boolean removeKey) {
+		this.withdrawn.remove(keyOf(registration));
 		LeasedKey lease = this.leases.remove(keyOf(registration));
 		if (lease != null) {
 			lease.deregister(removeKey);
@@ -186,10 +196,41 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	@Override
 	public void setStatus(EtcdRegistration registration, String status) {
 		registration.setStatus(status);
-		LeasedKey lease = this.leases.get(keyOf(registration));
+		publishStatus(registration);
+	}
+
+	/**
+	 * Writes the registration's status where peers read it. With remove-when-not-up, an
+	 * instance that is not UP is withdrawn instead (key deleted, lease revoked, since Go's
+	 * resolver reads every key whatever its status), and registered again when it is UP.
+	 */
+	private void publishStatus(EtcdRegistration registration) {
+		String key = keyOf(registration);
+		if (withheld(registration)) {
+			LeasedKey lease = this.leases.remove(key);
+			if (lease != null) {
+				this.withdrawn.add(key);
+				lease.deregister(true);
+			}
+			return;
+		}
+		if (this.withdrawn.remove(key)) {
+			doRegister(registration);
+			return;
+		}
+		LeasedKey lease = this.leases.get(key);
 		if (lease != null) {
 			lease.rewrite();
 		}
+	}
+
+	private boolean withheld(EtcdRegistration registration) {
+		return this.properties.isRemoveWhenNotUp() && !InstanceStatus.isUp(registration.getStatus());
+	}
+
+	/** Whether the registration is withdrawn from etcd while it is not UP (remove-when-not-up). */
+	public boolean isWithdrawn(EtcdRegistration registration) {
+		return this.withdrawn.contains(keyOf(registration));
 	}
 
 	/**
@@ -200,9 +241,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	public void setHealthy(EtcdRegistration registration, boolean healthy) {
 		String before = registration.getStatus();
 		registration.setHealthy(healthy);
-		LeasedKey lease = this.leases.get(keyOf(registration));
-		if (lease != null && !before.equals(registration.getStatus())) {
-			lease.rewrite();
+		if (!before.equals(registration.getStatus())) {
+			publishStatus(registration);
 		}
 	}
 

@@ -61,4 +61,29 @@ class StatusIntegrationTest {
 	}
 
 
+	@Test
+	void withRemoveWhenNotUpTheKeyIsGoneWhileOutOfServiceForClientsThatIgnoreTheStatus() {
+		ConfigurableApplicationContext paused = this.apps.start("orders",
+				"spring.cloud.etcd.discovery.remove-when-not-up=true");
+		String key = this.apps.keyOf(paused);
+		String up = this.apps.etcd().value(key);
+
+		TestApps.setStatus(paused, "OUT_OF_SERVICE");
+
+		// What Go's resolver sees: the keys under the service's prefix, whatever their status.
+		await().until(() -> this.apps.etcd().keys(this.apps.prefix() + "/orders/").isEmpty());
+		assertThat(TestApps.registration(paused).getStatus()).isEqualTo("OUT_OF_SERVICE");
+		assertThat(paused.getBean(io.github.etcddiscovery.health.EtcdHealthIndicator.class).health(true).getDetails())
+			.containsEntry("state", "WITHDRAWN");
+
+		TestApps.setStatus(paused, "UP");
+
+		await().until(() -> this.apps.etcd().value(key) != null);
+		assertThat(this.apps.etcd().value(key)).isEqualTo(up);
+		assertThat(this.apps.etcd().keyValue(key).getLease()).isNotZero();
+
+		paused.close();
+		assertThat(this.apps.etcd().keys(this.apps.prefix() + "/orders/")).isEmpty();
+	}
+
 }
