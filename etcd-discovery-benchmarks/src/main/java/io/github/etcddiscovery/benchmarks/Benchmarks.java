@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.etcddiscovery.benchmarks.scenarios.Lookup;
+import io.github.etcddiscovery.benchmarks.scenarios.Overhead;
 import io.github.etcddiscovery.benchmarks.scenarios.Propagation;
+import io.github.etcddiscovery.benchmarks.scenarios.Scale;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
 
@@ -34,8 +37,11 @@ public final class Benchmarks {
 		Instant started = Instant.now();
 		String loadBefore = ResultsWriter.loadAverage();
 		Report report = new Report();
+		attempt(report, "1. Lookup", () -> Lookup.run(report, profile));
 		try (Servers servers = new Servers()) {
+			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
 			propagation(servers, report, profile);
+			attempt(report, "7. Overhead", () -> Overhead.run(servers, report, profile));
 		}
 		ResultsWriter.write(report, profile, dir, started, loadBefore);
 		return report;
@@ -50,7 +56,7 @@ public final class Benchmarks {
 		int warmup = profile.smoke() ? 1 : 20;
 		attempt(report, "2. Propagation: etcd", () -> propagation.run(Registry.ETCD, profile.propagationCycles(), warmup));
 		attempt(report, "2. Propagation: Zookeeper fastest",
-				() -> propagation.run(Registry.ZOOKEEPER_FASTEST, profile.propagationCycles() / 2, warmup));
+				() -> propagation.run(Registry.ZOOKEEPER_FASTEST, Math.max(1, profile.propagationCycles() * 2 / 5), warmup));
 		attempt(report, "2. Propagation: Eureka fastest",
 				() -> propagation.run(Registry.EUREKA_FASTEST, profile.eurekaCycles(), profile.smoke() ? 0 : 2));
 		// The defaults wait for caches of 30-90 s: both peers at once, on their own servers.
@@ -71,7 +77,7 @@ public final class Benchmarks {
 	}
 
 	static void attempt(Report report, String section, Step step) {
-		if (!section.contains(System.getProperty("bench.only", ""))) {
+		if (!java.util.regex.Pattern.compile(System.getProperty("bench.only", "")).matcher(section).find()) {
 			return;
 		}
 		try {

@@ -18,7 +18,7 @@ public record Profile(String name, int propagationCycles, int eurekaCycles, int 
 	public static Profile named(String name) {
 		return switch (name) {
 			case "smoke" -> new Profile(name, 3, 1, 0, 1, 10, 1);
-			case "quick" -> new Profile(name, 500, 15, 1, 3, 1000, 3);
+			case "quick" -> new Profile(name, 500, 10, 1, 3, 1000, 2);
 			case "full" -> new Profile(name, 2000, 60, 3, 5, 1000, 7);
 			default -> throw new IllegalArgumentException("Profile '" + name + "' is not smoke, quick or full");
 		};

@@ -47,8 +47,7 @@ public final class ResultsWriter {
 				md.append("| ").append(f.system()).append(" | ").append(f.metric()).append(" | ").append(f.count())
 					.append(" | ").append(number(f.median())).append(" | ").append(number(f.p99())).append(" | ")
 					.append(f.unit()).append(" | ")
-					.append((f.baseline() == null) ? "(baseline)"
-							: String.format("%.2fx %s", f.ratio(), f.baseline()))
+					.append(ratio(f))
 					.append(" |\n");
 			}
 			notes(md, report.notes().get(section.getKey()));
@@ -125,6 +124,16 @@ public final class ResultsWriter {
 		catch (IOException ex) {
 			return "unknown";
 		}
+	}
+
+	private static String ratio(Figure f) {
+		if (f.baseline() == null) {
+			return "(baseline)";
+		}
+		if (Double.isNaN(f.ratio())) {
+			return "n/a (" + f.baseline() + " = " + number(f.baselineMedian()) + ")";
+		}
+		return String.format("%.2fx %s", f.ratio(), f.baseline());
 	}
 
 	private static String number(double value) {

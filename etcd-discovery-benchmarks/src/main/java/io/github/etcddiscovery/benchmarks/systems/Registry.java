@@ -94,6 +94,7 @@ public enum Registry {
 	public List<String> eurekaServerProperties(int port) {
 		List<String> p = new ArrayList<>(List.of("server.port=" + port, "server.address=127.0.0.1",
 				"eureka.client.service-url.defaultZone=http://127.0.0.1:" + port + "/eureka/",
+				"eureka.instance.hostname=127.0.0.1",
 				"spring.main.banner-mode=off", "logging.level.root=WARN", "spring.application.name=eureka",
 				"eureka.client.register-with-eureka=false", "eureka.client.fetch-registry=false",
 				"eureka.server.enable-self-preservation=false", "spring.cloud.etcd.enabled=false",
