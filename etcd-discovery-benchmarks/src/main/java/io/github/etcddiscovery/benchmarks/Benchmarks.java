@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.etcddiscovery.benchmarks.scenarios.Fleet;
 import io.github.etcddiscovery.benchmarks.scenarios.Lookup;
 import io.github.etcddiscovery.benchmarks.scenarios.Overhead;
 import io.github.etcddiscovery.benchmarks.scenarios.Propagation;
@@ -40,6 +41,7 @@ public final class Benchmarks {
 		attempt(report, "1. Lookup", () -> Lookup.run(report, profile));
 		try (Servers servers = new Servers()) {
 			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
+			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
 			propagation(servers, report, profile);
 			attempt(report, "7. Overhead", () -> Overhead.run(servers, report, profile));
 		}

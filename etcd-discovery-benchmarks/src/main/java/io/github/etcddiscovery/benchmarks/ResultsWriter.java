@@ -35,6 +35,7 @@ public final class ResultsWriter {
 			.append("so that the machine's load cancels out as far as it can.\n\n");
 		md.append("## Machine and versions\n\n");
 		machine(md, loadBefore);
+		md.append("\n## Side by side\n\n").append(SideBySide.table(report.figures()));
 		md.append("\n![Propagation distributions](").append(png.getFileName()).append(")\n\n");
 		Map<String, List<Figure>> bySection = report.figures()
 			.stream()

@@ -9,6 +9,7 @@ import io.github.etcddiscovery.benchmarks.Profile;
 import io.github.etcddiscovery.benchmarks.Report;
 import io.github.etcddiscovery.benchmarks.lookup.LookupBenchmark;
 import io.github.etcddiscovery.benchmarks.lookup.LookupFixtures;
+import io.github.etcddiscovery.benchmarks.systems.Registry;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.util.Statistics;
 /**
  * Runs {@link LookupBenchmark} with JMH and the GC profiler ({@code -prof gc}) and reports
  * ns/op and bytes allocated per op, each against {@code ConcurrentHashMap.get} for the same
- * size. JMH runs in this JVM (no fork) so that the servers and applications start once for
+ * size. The peers run with their fastest settings (which do not change what a
+ * {@code DiscoveryClient} lookup does). JMH runs in this JVM (no fork) so that the servers and applications start once for
  * all benchmarks; the full profile's longer iterations soften what that costs in accuracy.
  */
 public final class Lookup {
@@ -87,9 +89,9 @@ public final class Lookup {
 			return "etcd-discovery";
 		}
 		if (metric.startsWith("zookeeper")) {
-			return "Spring Cloud Zookeeper";
+			return Registry.ZOOKEEPER_FASTEST.label();
 		}
-		return metric.startsWith("eureka") ? "Eureka" : "floor";
+		return metric.startsWith("eureka") ? Registry.EUREKA_FASTEST.label() : "floor";
 	}
 
 	private static Statistics allocation(RunResult result) {
