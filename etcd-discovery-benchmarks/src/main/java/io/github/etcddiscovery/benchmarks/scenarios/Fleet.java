@@ -143,10 +143,16 @@ public final class Fleet {
 				LockSupport.parkNanos(wait);
 			}
 			sent.add(data.put(ThreadLocalRandom.current().nextInt(data.services()),
-					ThreadLocalRandom.current().nextInt(ScaleData.INSTANCES_PER_SERVICE), version++));
+					ThreadLocalRandom.current().nextInt(ScaleData.INSTANCES_PER_SERVICE), version++)
+				.handle((put, error) -> (error == null) ? 1 : 0));
 		}
-		CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-		return sent.size();
+		CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		// Only the changes etcd made count; a write a loaded etcd timed out made none.
+		long made = 0;
+		for (CompletableFuture<?> done : sent) {
+			made += (Integer) done.get();
+		}
+		return Math.max(1, made);
 	}
 
 }

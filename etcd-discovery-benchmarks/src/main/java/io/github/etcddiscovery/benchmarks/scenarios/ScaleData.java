@@ -44,30 +44,55 @@ final class ScaleData {
 		return this.bytes;
 	}
 
-	/** Puts every instance, 500 writes in flight at most. */
+	/**
+	 * Puts every instance, 100 writes in flight at most; a write that a loaded etcd times out
+	 * is sent again (the same key and value: harmless).
+	 */
 	void writeAll() throws Exception {
-		List<CompletableFuture<PutResponse>> inFlight = new ArrayList<>();
+		List<int[]> batch = new ArrayList<>();
 		for (int s = 0; s < this.services; s++) {
 			for (int i = 0; i < INSTANCES_PER_SERVICE; i++) {
-				inFlight.add(put(s, i, 0));
-				if (inFlight.size() >= 500) {
-					CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-					inFlight.clear();
+				batch.add(new int[] { s, i });
+				if (batch.size() == 100) {
+					writeBatch(batch);
+					batch.clear();
 				}
 			}
 		}
-		CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		writeBatch(batch);
+	}
+
+	private void writeBatch(List<int[]> batch) throws Exception {
+		for (int attempt = 1;; attempt++) {
+			List<CompletableFuture<PutResponse>> inFlight = new ArrayList<>();
+			for (int[] si : batch) {
+				inFlight.add(put(si[0], si[1], 0, attempt == 1));
+			}
+			try {
+				CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+				return;
+			}
+			catch (java.util.concurrent.ExecutionException ex) {
+				if (attempt == 5) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/** Re-puts one instance with a new version in its metadata: one change event. */
 	CompletableFuture<PutResponse> put(int service, int instance, long version) {
+		return put(service, instance, version, false);
+	}
+
+	private CompletableFuture<PutResponse> put(int service, int instance, long version, boolean count) {
 		String serviceId = "service-" + service;
 		String instanceId = serviceId + "-" + instance;
 		byte[] value = this.codec.encode(new EtcdRegistration(serviceId, instanceId, "127.0.0.1", 20_000 + instance,
 				false, Map.of("version", Long.toString(version), "zone", "zone-" + (instance % 3)))
 			.toInstance());
 		String key = this.codec.key(serviceId, instanceId);
-		if (version == 0) {
+		if (count) {
 			this.bytes += key.getBytes(StandardCharsets.UTF_8).length + value.length;
 		}
 		return this.client.getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value));

@@ -40,11 +40,18 @@ public final class CallLoop implements AutoCloseable {
 
 	private volatile boolean stopped;
 
+	private final long pauseNanos;
+
 	private volatile String firstFailure;
 
+	/**
+	 * @param pause between two calls of a thread: zero for the finest measure, or a little to
+	 * keep within {@code maxCalls} over the minutes a cache takes
+	 */
 	public CallLoop(ConfigurableApplicationContext caller, String serviceId, String watched, int threads,
-			Duration maxTime, long maxCalls) {
+			Duration maxTime, long maxCalls, Duration pause) {
 		this.watched = watched;
+		this.pauseNanos = pause.toNanos();
 		this.deadline = System.nanoTime() + maxTime.toNanos();
 		this.maxCalls = maxCalls;
 		RestClient client = caller.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class).build();
@@ -73,6 +80,9 @@ public final class CallLoop implements AutoCloseable {
 				if (this.failures.incrementAndGet() == 1) {
 					this.firstFailure = ex.toString();
 				}
+			}
+			if (this.pauseNanos > 0) {
+				java.util.concurrent.locks.LockSupport.parkNanos(this.pauseNanos);
 			}
 		}
 	}
