@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.etcddiscovery.benchmarks.scenarios.Crash;
 import io.github.etcddiscovery.benchmarks.scenarios.Fleet;
 import io.github.etcddiscovery.benchmarks.scenarios.Lookup;
 import io.github.etcddiscovery.benchmarks.scenarios.Overhead;
@@ -43,6 +44,8 @@ public final class Benchmarks {
 			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
 			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
 			propagation(servers, report, profile);
+			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
+			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
 			attempt(report, "7. Overhead", () -> Overhead.run(servers, report, profile));
 		}
 		ResultsWriter.write(report, profile, dir, started, loadBefore);

@@ -30,7 +30,7 @@ class BenchmarksSmokeTest {
 		List<Figure> figures = report.figures();
 		assertThat(figures).allSatisfy(figure -> assertThat(figure.hasValues()).as(figure.toString()).isTrue());
 		Set<String> sections = figures.stream().map(Figure::section).collect(Collectors.toSet());
-		assertThat(sections).contains("1. Lookup", "2. Propagation", "5. Scale of one application",
+		assertThat(sections).contains("1. Lookup", "2. Propagation", "3. Crash", "5. Scale of one application",
 				"6. Scale of the fleet", "7. Overhead");
 		Set<String> systems = figures.stream().map(Figure::system).collect(Collectors.toSet());
 		assertThat(systems).contains("etcd-discovery", "Spring Cloud Zookeeper (fastest)", "Eureka (fastest)",

@@ -1,20 +1,15 @@
 package io.github.etcddiscovery.benchmarks.scenarios;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.benchmarks.Figure;
 import io.github.etcddiscovery.benchmarks.Profile;
 import io.github.etcddiscovery.benchmarks.Report;
 import io.github.etcddiscovery.benchmarks.Samples;
-import io.github.etcddiscovery.benchmarks.app.BenchApp;
 import io.github.etcddiscovery.benchmarks.systems.Apps;
+import io.github.etcddiscovery.benchmarks.systems.ChildApp;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
 
@@ -24,7 +19,7 @@ import org.springframework.web.client.RestClient;
 /**
  * Figure 7: what the starter costs an application.
  * <ul>
- * <li>Startup: a whole {@link BenchApp} JVM, from process start to ready, with the starter
+ * <li>Startup: a whole {@code BenchApp} JVM, from process start to ready, with the starter
  * registering in etcd against the same application with discovery switched off, alternated
  * run by run.</li>
  * <li>A load-balanced call against a direct call to the same instance, from the same caller,
@@ -99,30 +94,10 @@ public final class Overhead {
 				"discovery off", without));
 	}
 
-	/** Starts a BenchApp JVM and returns the nanoseconds until it printed that it is ready. */
+	/** Starts a BenchApp JVM and returns the nanoseconds until it was ready. */
 	private static long startOnce(List<String> properties, String jit) throws Exception {
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.net.preferIPv4Stack=true",
-				"-Dbench.print-ready=true", jit, "-cp", System.getProperty("java.class.path"),
-				BenchApp.class.getName()));
-		properties.forEach(p -> command.add("--" + p));
-		long start = System.nanoTime();
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		try (BufferedReader out = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-			long deadline = start + TimeUnit.SECONDS.toNanos(120);
-			for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
-				if (line.contains(BenchApp.READY)) {
-					return System.nanoTime() - start;
-				}
-			}
-			throw new IllegalStateException("The application never became ready");
-		}
-		finally {
-			process.destroy();
-			if (!process.waitFor(20, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-			}
+		try (ChildApp app = ChildApp.start(properties, jit)) {
+			return app.readyAfterNanos();
 		}
 	}
 
