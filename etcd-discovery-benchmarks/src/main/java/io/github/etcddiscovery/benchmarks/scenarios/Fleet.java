@@ -17,7 +17,6 @@ import io.etcd.jetcd.options.WatchOption;
 import io.github.etcddiscovery.benchmarks.Figure;
 import io.github.etcddiscovery.benchmarks.Profile;
 import io.github.etcddiscovery.benchmarks.Report;
-import io.github.etcddiscovery.benchmarks.Samples;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
 
 /**
@@ -79,8 +78,6 @@ public final class Fleet {
 	}
 
 	private static Figure figure(String system, String metric, String unit, double value, double baseline) {
-		Samples one = new Samples();
-		one.add(value);
 		return new Figure(SECTION, system, metric, unit, 1, value, value, Double.isNaN(baseline) ? null : "no watchers",
 				baseline);
 	}
