@@ -14,6 +14,8 @@ public class EtcdDiscoveryClient implements DiscoveryClient {
 
 	private final EtcdDiscoveryProperties properties;
 
+	private final InstanceListMemo answers = new InstanceListMemo();
+
 	public EtcdDiscoveryClient(EtcdDiscoveryCache cache, EtcdDiscoveryProperties properties) {
 		this.cache = cache;
 		this.properties = properties;
@@ -30,11 +32,8 @@ public class EtcdDiscoveryClient implements DiscoveryClient {
 	 */
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
-		return this.cache.instances(serviceId)
-			.stream()
-			.filter(instance -> instance.isUp() || this.properties.isIncludeNotUpInstances())
-			.map(ServiceInstance.class::cast)
-			.toList();
+		return this.answers.answer(serviceId, this.cache.instances(serviceId),
+				this.properties.isIncludeNotUpInstances());
 	}
 
 	@Override

@@ -1,0 +1,96 @@
+package io.github.etcddiscovery.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.etcddiscovery.benchmarks.scenarios.Crash;
+import io.github.etcddiscovery.benchmarks.scenarios.Fleet;
+import io.github.etcddiscovery.benchmarks.scenarios.Lookup;
+import io.github.etcddiscovery.benchmarks.scenarios.Overhead;
+import io.github.etcddiscovery.benchmarks.scenarios.Propagation;
+import io.github.etcddiscovery.benchmarks.scenarios.Scale;
+import io.github.etcddiscovery.benchmarks.systems.Registry;
+import io.github.etcddiscovery.benchmarks.systems.Servers;
+
+/**
+ * The one command's main: runs every scenario of a {@link Profile} against servers it starts
+ * itself on loopback, and writes {@code RESULTS.md} and {@code propagation.png} into the given
+ * directory. A scenario that fails is written down as failed; the others still run.
+ * <p>
+ * Run: {@code ./mvnw -q -pl etcd-discovery-benchmarks -am -DskipTests -Pbenchmark package}
+ * (add {@code -Dbenchmark.profile=full} for the longer profile).
+ */
+public final class Benchmarks {
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Profile profile = Profile.named((args.length > 0) ? args[0] : "quick");
+		Path dir = Path.of((args.length > 1) ? args[1] : ".");
+		Report report = run(profile);
+		System.out.println("[benchmark] wrote " + dir.resolve("RESULTS.md"));
+		System.exit(report.errors().isEmpty() ? 0 : 1);
+	}
+
+	/** Runs every scenario and writes the results into {@code dir}. */
+	public static Report run(Profile profile, Path dir) throws Exception {
+		Instant started = Instant.now();
+		String loadBefore = ResultsWriter.loadAverage();
+		Report report = new Report();
+		attempt(report, "1. Lookup", () -> Lookup.run(report, profile));
+		try (Servers servers = new Servers()) {
+			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
+			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
+			propagation(servers, report, profile);
+			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
+			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
+			attempt(report, "7. Overhead", () -> Overhead.run(servers, report, profile));
+		}
+		ResultsWriter.write(report, profile, dir, started, loadBefore);
+		return report;
+	}
+
+	private static Report run(Profile profile) throws Exception {
+		return run(profile, Path.of("."));
+	}
+
+	private static void propagation(Servers servers, Report report, Profile profile) {
+		Propagation propagation = new Propagation(servers, report);
+		int warmup = profile.smoke() ? 1 : 20;
+		attempt(report, "2. Propagation: etcd", () -> propagation.run(Registry.ETCD, profile.propagationCycles(), warmup));
+		attempt(report, "2. Propagation: Zookeeper fastest",
+				() -> propagation.run(Registry.ZOOKEEPER_FASTEST, Math.max(1, profile.propagationCycles() * 2 / 5), warmup));
+		attempt(report, "2. Propagation: Eureka fastest",
+				() -> propagation.run(Registry.EUREKA_FASTEST, profile.eurekaCycles(), profile.smoke() ? 0 : 2));
+		// The defaults wait for caches of 30-90 s: both peers at once, on their own servers.
+		CompletableFuture<Void> zookeeper = CompletableFuture.runAsync(() -> attempt(report,
+				"2. Propagation: Zookeeper defaults", () -> propagation.run(Registry.ZOOKEEPER_DEFAULTS,
+						profile.defaultCycles(), 0)));
+		attempt(report, "2. Propagation: Eureka defaults",
+				() -> propagation.run(Registry.EUREKA_DEFAULTS, profile.defaultCycles(), 0));
+		zookeeper.join();
+	}
+
+	/** A step of a scenario that may throw. */
+	@FunctionalInterface
+	interface Step {
+
+		void run() throws Exception;
+
+	}
+
+	static void attempt(Report report, String section, Step step) {
+		if (!java.util.regex.Pattern.compile(System.getProperty("bench.only", "")).matcher(section).find()) {
+			return;
+		}
+		try {
+			step.run();
+		}
+		catch (Exception | Error ex) {
+			report.failed(section, ex);
+		}
+	}
+
+}

@@ -1,0 +1,111 @@
+package io.github.etcddiscovery.benchmarks.lookup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
+import io.github.etcddiscovery.instance.EtcdServiceInstance;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
+
+/**
+ * Figure 1: what one lookup costs a caller, for a service of 1, 10 and 100 instances, through
+ * the beans applications use (the composite {@link DiscoveryClient}, the reactive one, and
+ * {@link LoadBalancerClient#choose}), next to the floor: {@link ConcurrentHashMap#get} of an
+ * immutable list. Spring Cloud Zookeeper (queries ZooKeeper per call) and Eureka (a local
+ * copy refreshed by polling) are measured the same way.
+ */
+@State(Scope.Benchmark)
+public class LookupBenchmark {
+
+	@Param({ "1", "10", "100" })
+	public int instances;
+
+	private String service;
+
+	private final Map<String, List<Integer>> map = new ConcurrentHashMap<>();
+
+	private DiscoveryClient etcd;
+
+	private EtcdDiscoveryCache etcdCache;
+
+	private ReactiveDiscoveryClient etcdReactive;
+
+	private LoadBalancerClient etcdLoadBalancer;
+
+	private DiscoveryClient zookeeper;
+
+	private DiscoveryClient eureka;
+
+	@Setup(Level.Trial)
+	public void setUp() throws Exception {
+		this.service = "svc-" + this.instances;
+		for (int size : LookupFixtures.SIZES) {
+			Integer[] list = new Integer[size];
+			java.util.Arrays.setAll(list, i -> i);
+			this.map.put("svc-" + size, List.of(list));
+		}
+		LookupFixtures fixtures = LookupFixtures.get();
+		this.etcd = fixtures.etcd.getBean(DiscoveryClient.class);
+		this.etcdCache = fixtures.etcd.getBean(EtcdDiscoveryCache.class);
+		this.etcdReactive = fixtures.etcd.getBean(ReactiveDiscoveryClient.class);
+		this.etcdLoadBalancer = fixtures.etcd.getBean(LoadBalancerClient.class);
+		this.zookeeper = fixtures.zookeeper.getBean(DiscoveryClient.class);
+		this.eureka = fixtures.eureka.getBean(DiscoveryClient.class);
+	}
+
+	@Benchmark
+	public List<Integer> baselineConcurrentHashMapGet() {
+		return this.map.get(this.service);
+	}
+
+	@Benchmark
+	public List<ServiceInstance> etcdGetInstances() {
+		return this.etcd.getInstances(this.service);
+	}
+
+	/**
+	 * Before: what {@code EtcdDiscoveryClient.getInstances} did per call until the memo of
+	 * answers per snapshot (filter the cache's list by status, copy), kept to compare in the
+	 * same run.
+	 */
+	@Benchmark
+	public List<ServiceInstance> etcdGetInstancesBeforeMemo() {
+		return this.etcdCache.instances(this.service)
+			.stream()
+			.filter(EtcdServiceInstance::isUp)
+			.map(ServiceInstance.class::cast)
+			.toList();
+	}
+
+	@Benchmark
+	public List<ServiceInstance> etcdReactiveGetInstances() {
+		return this.etcdReactive.getInstances(this.service).collectList().block();
+	}
+
+	@Benchmark
+	public ServiceInstance etcdLoadBalancerChoose() {
+		return this.etcdLoadBalancer.choose(this.service);
+	}
+
+	@Benchmark
+	public List<ServiceInstance> zookeeperGetInstances() {
+		return this.zookeeper.getInstances(this.service);
+	}
+
+	@Benchmark
+	public List<ServiceInstance> eurekaGetInstances() {
+		return this.eureka.getInstances(this.service);
+	}
+
+}

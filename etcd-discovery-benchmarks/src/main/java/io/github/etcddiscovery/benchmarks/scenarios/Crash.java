@@ -1,0 +1,80 @@
+package io.github.etcddiscovery.benchmarks.scenarios;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+import io.github.etcddiscovery.benchmarks.Figure;
+import io.github.etcddiscovery.benchmarks.Report;
+import io.github.etcddiscovery.benchmarks.Samples;
+import io.github.etcddiscovery.benchmarks.systems.Apps;
+import io.github.etcddiscovery.benchmarks.systems.CallLoop;
+import io.github.etcddiscovery.benchmarks.systems.ChildApp;
+import io.github.etcddiscovery.benchmarks.systems.Registry;
+import io.github.etcddiscovery.benchmarks.systems.Servers;
+
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Figure 3: a provider JVM registered with its defaults is killed with SIGKILL while a caller
+ * streams calls to its service (two threads, 2 ms apart, no retries). Reported: the time from
+ * the kill until the caller's load-balancer list no longer holds it (registration expiry plus
+ * propagation), and the calls that failed meanwhile; a graceful
+ * deregistration (figure 2) taking milliseconds and failing none. Eureka is left out: its lease (90 s)
+ * and eviction timer (60 s) plus caches take minutes per sample.
+ */
+public final class Crash {
+
+	static final String SECTION = "3. Crash";
+
+	private Crash() {
+	}
+
+	/**
+	 * @param smoke shorten the registrations' lifetimes (etcd lease TTL 2 s, ZooKeeper session
+	 * 4 s): the smoke test only proves the scenario works
+	 */
+	public static void run(Servers servers, Report report, Registry registry, boolean smoke) throws Exception {
+		Samples removed = new Samples();
+		Samples failed = new Samples();
+		try (Apps apps = new Apps(registry, servers)) {
+			apps.start("crashing", "crashing-a", true);
+			ConfigurableApplicationContext caller = apps.start("crash-caller", "crash-caller-1", false);
+			ServiceInstanceListSupplier supplier = Apps.supplier(caller, "crashing");
+			java.util.List<String> properties = new java.util.ArrayList<>(
+					registry.properties("crashing", "crashing-b", apps.endpoint(), true));
+			if (smoke) {
+				properties.addAll(java.util.List.of("spring.cloud.etcd.discovery.ttl=2s",
+						"spring.cloud.zookeeper.session-timeout=4s"));
+			}
+			try (ChildApp victim = ChildApp.start(properties, smoke ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation")) {
+				Propagation.await(Duration.ofSeconds(60), () -> Apps.offered(supplier).contains("crashing-b"));
+				try (CallLoop calls = new CallLoop(caller, "crashing", "crashing-b", 2, Duration.ofMinutes(3),
+						500_000, Duration.ofMillis(2))) {
+					Propagation.await(Duration.ofSeconds(30), () -> calls.lastByWatched() > 0);
+					long failuresBefore = calls.failures();
+					long killedAt = System.nanoTime();
+					victim.kill();
+					long deadline = killedAt + Duration.ofSeconds(150).toNanos();
+					while (Apps.offered(supplier).contains("crashing-b") && System.nanoTime() < deadline) {
+						LockSupport.parkNanos(1_000_000);
+					}
+					long gone = System.nanoTime();
+					long sent = calls.calls();
+					Propagation.await(Duration.ofSeconds(10), () -> calls.calls() >= sent + 20);
+					if (gone < deadline) {
+						removed.addNanosAsMillis(gone - killedAt);
+						failed.add(calls.failures() - failuresBefore);
+					}
+					report.note(SECTION, String.format("%s: %d calls in all, at about %.0f calls/s", registry.label(),
+							calls.calls(), calls.calls() / ((System.nanoTime() - killedAt) / 1e9 + 1e-9)));
+				}
+			}
+		}
+		report.add(Figure.of(SECTION, registry.label(), "SIGKILL -> out of the load-balancer list", "ms", removed,
+				null, null));
+		report.add(Figure.of(SECTION, registry.label(), "calls failed meanwhile (no retries)", "calls", failed, null,
+				null));
+	}
+
+}

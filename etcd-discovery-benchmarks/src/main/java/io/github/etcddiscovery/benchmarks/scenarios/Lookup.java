@@ -1,0 +1,106 @@
+package io.github.etcddiscovery.benchmarks.scenarios;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.github.etcddiscovery.benchmarks.Figure;
+import io.github.etcddiscovery.benchmarks.Profile;
+import io.github.etcddiscovery.benchmarks.Report;
+import io.github.etcddiscovery.benchmarks.lookup.LookupBenchmark;
+import io.github.etcddiscovery.benchmarks.lookup.LookupFixtures;
+import io.github.etcddiscovery.benchmarks.systems.Registry;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * Runs {@link LookupBenchmark} with JMH and the GC profiler ({@code -prof gc}) and reports
+ * ns/op and bytes allocated per op, each against {@code ConcurrentHashMap.get} for the same
+ * size. The peers run with their fastest settings (which do not change what a
+ * {@code DiscoveryClient} lookup does). JMH runs in this JVM (no fork) so that the servers and applications start once for
+ * all benchmarks; the full profile's longer iterations soften what that costs in accuracy.
+ */
+public final class Lookup {
+
+	static final String SECTION = "1. Lookup";
+
+	private Lookup() {
+	}
+
+	public static void run(Report report, Profile profile) throws Exception {
+		boolean smoke = profile.smoke();
+		Options options = new OptionsBuilder().include(LookupBenchmark.class.getName())
+			.forks(0)
+			.warmupIterations(profile.jmhIterations())
+			.warmupTime(smoke ? TimeValue.milliseconds(50) : TimeValue.milliseconds(700))
+			.measurementIterations(profile.jmhIterations())
+			.measurementTime(smoke ? TimeValue.milliseconds(50) : TimeValue.seconds(1))
+			.timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
+			.mode(org.openjdk.jmh.annotations.Mode.AverageTime)
+			.addProfiler(GCProfiler.class)
+			.shouldFailOnError(true)
+			.build();
+		Collection<RunResult> results;
+		try {
+			results = new Runner(options).run();
+		}
+		finally {
+			LookupFixtures.close();
+		}
+		Map<String, Statistics[]> baselines = new HashMap<>();
+		for (RunResult result : results) {
+			if (result.getParams().getBenchmark().endsWith("baselineConcurrentHashMapGet")) {
+				baselines.put(result.getParams().getParam("instances"),
+						new Statistics[] { result.getPrimaryResult().getStatistics(), allocation(result) });
+			}
+		}
+		for (RunResult result : results) {
+			String benchmark = result.getParams().getBenchmark();
+			String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+			String size = result.getParams().getParam("instances");
+			Statistics[] baseline = baselines.get(size);
+			boolean isBaseline = method.startsWith("baseline");
+			String metric = method + " (" + size + " instances)";
+			report.add(figure(metric, "ns/op", result.getPrimaryResult().getStatistics(), isBaseline ? null : baseline[0]));
+			Statistics allocation = allocation(result);
+			if (allocation != null) {
+				report.add(figure(metric, "B/op", allocation, isBaseline ? null : baseline[1]));
+			}
+		}
+		report.note(SECTION, "JMH 1.37"
+				+ ", average time, " + profile.jmhIterations() + " measurement iterations, in-process (forks=0), "
+				+ "GC profiler; p99 is the worst iteration's average, not a per-call percentile.");
+	}
+
+	private static Figure figure(String metric, String unit, Statistics stats, Statistics baseline) {
+		return new Figure(SECTION, system(metric), metric, unit, (int) stats.getN(), stats.getPercentile(50),
+				stats.getMax(), (baseline != null) ? "ConcurrentHashMap.get" : null,
+				(baseline != null) ? baseline.getPercentile(50) : Double.NaN);
+	}
+
+	private static String system(String metric) {
+		if (metric.startsWith("etcd")) {
+			return "etcd-discovery";
+		}
+		if (metric.startsWith("zookeeper")) {
+			return Registry.ZOOKEEPER_FASTEST.label();
+		}
+		return metric.startsWith("eureka") ? Registry.EUREKA_FASTEST.label() : "floor";
+	}
+
+	private static Statistics allocation(RunResult result) {
+		for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
+			if (secondary.getKey().endsWith("gc.alloc.rate.norm")) {
+				return secondary.getValue().getStatistics();
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,188 @@
+package io.github.etcddiscovery.benchmarks.scenarios;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import io.github.etcddiscovery.benchmarks.Figure;
+import io.github.etcddiscovery.benchmarks.Report;
+import io.github.etcddiscovery.benchmarks.Samples;
+import io.github.etcddiscovery.benchmarks.systems.Apps;
+import io.github.etcddiscovery.benchmarks.systems.CallLoop;
+import io.github.etcddiscovery.benchmarks.systems.Registry;
+import io.github.etcddiscovery.benchmarks.systems.Servers;
+import io.github.etcddiscovery.benchmarks.systems.Toggle;
+
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Figure 2: from the start of a registration in one application to (a) the instance being in
+ * a caller's {@code DiscoveryClient}, (b) in its load balancer's list, (c) the first
+ * load-balanced call it answers; and from the start of a graceful deregistration to (a) and
+ * (b) no longer listing it, (c) the sending of the last call it answered.
+ * <p>
+ * Providers A (always registered) and B (toggled) and a caller run on the registry under test;
+ * the caller streams calls to the service all along. (a) and (b) are polled every ~0.5 ms
+ * (their resolution); (c) is stamped by the calls themselves. The etcd run also measures the
+ * floors on the same etcd, interleaved with its cycles: raw jetcd grant+put, and delete, to a
+ * raw watch event. Every row's ratio is to those floors.
+ */
+public final class Propagation {
+
+	static final String SECTION = "2. Propagation";
+
+	private static final String SERVICE = "provider";
+
+	private static final String B = "provider-b";
+
+	private final Servers servers;
+
+	private final Report report;
+
+	private final Samples grantPutFloor = new Samples();
+
+	private final Samples deleteFloor = new Samples();
+
+	public Propagation(Servers servers, Report report) {
+		this.servers = servers;
+		this.report = report;
+	}
+
+	/** Measures {@code registry} over {@code cycles} register/deregister cycles after a warm-up. */
+	public void run(Registry registry, int cycles, int warmup) throws Exception {
+		if (cycles <= 0) {
+			return;
+		}
+		boolean floors = registry == Registry.ETCD;
+		Duration timeout = registry.fastest() || floors ? Duration.ofSeconds(30) : Duration.ofSeconds(150);
+		Samples[] reg = { new Samples(), new Samples(), new Samples() };
+		Samples[] dereg = { new Samples(), new Samples(), new Samples() };
+		int timeouts = 0;
+		try (Apps apps = new Apps(registry, this.servers)) {
+			boolean auto = !registry.isEureka();
+			ConfigurableApplicationContext a = apps.start(SERVICE, "provider-a", auto);
+			ConfigurableApplicationContext b = apps.start(SERVICE, B, auto);
+			ConfigurableApplicationContext caller = apps.start("caller", "caller-1", false);
+			Toggle.of(registry, a, apps.endpoint(), SERVICE, "provider-a").register();
+			Toggle toggle = Toggle.of(registry, b, apps.endpoint(), SERVICE, B);
+			if (!registry.isEureka()) {
+				toggle.deregister();
+			}
+			ServiceInstanceListSupplier supplier = Apps.supplier(caller, SERVICE);
+			try {
+				await(Duration.ofSeconds(180), () -> Apps.offered(supplier).equals(List.of("provider-a")));
+			}
+			catch (IllegalStateException ex) {
+				throw new IllegalStateException("The caller never saw provider-a alone: its DiscoveryClient has "
+						+ Apps.discovered(caller, SERVICE) + ", its load balancer " + Apps.offered(supplier)
+						+ ", services " + caller.getBean(org.springframework.cloud.client.discovery.DiscoveryClient.class).getServices(), ex);
+			}
+			RawWatch raw = floors ? new RawWatch(this.servers.etcdClient(), "/raw/key") : null;
+			long budget = Math.max(500_000L, (cycles + warmup) * 2_000L);
+			// The defaults take minutes of caches: calls 2 ms apart keep the loop within its budget.
+			Duration pause = (timeout.toSeconds() > 30) ? Duration.ofMillis(2) : Duration.ZERO;
+			try (CallLoop calls = new CallLoop(caller, SERVICE, B, 2, Duration.ofMinutes(8), budget, pause)) {
+				for (int i = -warmup; i < cycles; i++) {
+					long registerAt = System.nanoTime();
+					calls.mark(registerAt);
+					toggle.register();
+					long[] in = awaitEach(timeout, registerAt, () -> Apps.discovered(caller, SERVICE).contains(B),
+							() -> Apps.offered(supplier).contains(B), calls::firstByWatchedSinceMark);
+					pauseBriefly();
+					long deregisterAt = System.nanoTime();
+					toggle.deregister();
+					long[] out = awaitEach(timeout, deregisterAt, () -> !Apps.discovered(caller, SERVICE).contains(B),
+							() -> !Apps.offered(supplier).contains(B), null);
+					long seen = calls.calls();
+					await(Duration.ofSeconds(10), () -> calls.calls() >= seen + 20);
+					if (in == null || out == null) {
+						timeouts++;
+						continue;
+					}
+					if (i >= 0) {
+						for (int k = 0; k < 3; k++) {
+							reg[k].addNanosAsMillis(in[k] - registerAt);
+						}
+						dereg[0].addNanosAsMillis(out[0] - deregisterAt);
+						dereg[1].addNanosAsMillis(out[1] - deregisterAt);
+						dereg[2].addNanosAsMillis(calls.lastByWatched() - deregisterAt);
+						if (raw != null) {
+							this.grantPutFloor.addNanosAsMillis(raw.grantAndPut());
+							this.deleteFloor.addNanosAsMillis(raw.delete());
+						}
+					}
+					pauseBriefly();
+				}
+				this.report.note(SECTION,
+						String.format("%s: %d cycles, %d calls, %d failed calls%s, %d cycles timed out", registry.label(),
+								cycles, calls.calls(), calls.failures(),
+								(calls.firstFailure() != null) ? " (first: " + calls.firstFailure() + ")" : "",
+								timeouts));
+			}
+			if (raw != null) {
+				raw.close();
+				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: grant+put -> watch event", "ms",
+						this.grantPutFloor));
+				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: delete -> watch event", "ms",
+						this.deleteFloor));
+				this.report.chart("raw etcd grant+put -> watch", this.grantPutFloor);
+			}
+		}
+		String[] what = { "(a) in DiscoveryClient", "(b) in load-balancer list", "(c) first load-balanced call" };
+		for (int k = 0; k < 3; k++) {
+			this.report.add(Figure.of(SECTION, registry.label(), "register -> " + what[k], "ms", reg[k],
+					"grant+put floor", this.grantPutFloor));
+		}
+		String[] gone = { "(a) gone from DiscoveryClient", "(b) gone from load-balancer list",
+				"(c) last load-balanced call sent" };
+		for (int k = 0; k < 3; k++) {
+			this.report.add(Figure.of(SECTION, registry.label(), "deregister -> " + gone[k], "ms", dereg[k],
+					"delete floor", this.deleteFloor));
+		}
+		this.report.chart(registry.label() + ": register -> load-balancer list", reg[1]);
+	}
+
+	/**
+	 * Polls two conditions and, unless null, one stamp until all have happened, and returns
+	 * when each happened first, or null after {@code timeout}.
+	 */
+	private static long[] awaitEach(Duration timeout, long since, BooleanSupplier first, BooleanSupplier second,
+			LongSupplier stamped) {
+		long[] at = new long[3];
+		long deadline = since + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (at[0] == 0 && first.getAsBoolean()) {
+				at[0] = System.nanoTime();
+			}
+			if (at[1] == 0 && second.getAsBoolean()) {
+				at[1] = System.nanoTime();
+			}
+			at[2] = (stamped != null) ? stamped.getAsLong() : -1;
+			if (at[0] != 0 && at[1] != 0 && at[2] != 0) {
+				return at;
+			}
+			LockSupport.parkNanos(500_000);
+		}
+		return null;
+	}
+
+	static void await(Duration timeout, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Condition not met within " + timeout);
+			}
+			LockSupport.parkNanos(1_000_000);
+		}
+	}
+
+	private static void pauseBriefly() {
+		// Decorrelates the cycles from the callers' pace.
+		LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(5_000_000, 15_000_000));
+	}
+
+}

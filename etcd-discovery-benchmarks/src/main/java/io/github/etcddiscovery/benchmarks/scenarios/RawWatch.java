@@ -1,0 +1,84 @@
+package io.github.etcddiscovery.benchmarks.scenarios;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * etcd alone, the floor under every propagation figure: a plain jetcd client writes one key
+ * and a plain jetcd watch on it sees the event. Nothing of this starter is involved.
+ */
+final class RawWatch implements AutoCloseable {
+
+	private final Client client;
+
+	private final ByteSequence key;
+
+	private final AtomicLong seenAt = new AtomicLong();
+
+	private final Watch.Watcher watcher;
+
+	RawWatch(Client client, String key) {
+		this.client = client;
+		this.key = ByteSequence.from(key, StandardCharsets.UTF_8);
+		this.watcher = client.getWatchClient()
+			.watch(this.key, WatchOption.builder().build(), Watch.listener(response -> {
+				if (!response.getEvents().isEmpty()) {
+					this.seenAt.set(System.nanoTime());
+				}
+			}));
+	}
+
+	/** put -> watch event, in nanoseconds. */
+	long put() throws Exception {
+		this.seenAt.set(0);
+		long start = System.nanoTime();
+		this.client.getKVClient().put(this.key, value()).get(5, TimeUnit.SECONDS);
+		return seen() - start;
+	}
+
+	/** delete -> watch event, in nanoseconds (puts the key first, untimed). */
+	long delete() throws Exception {
+		this.client.getKVClient().put(this.key, value()).get(5, TimeUnit.SECONDS);
+		seen();
+		this.seenAt.set(0);
+		long start = System.nanoTime();
+		this.client.getKVClient().delete(this.key).get(5, TimeUnit.SECONDS);
+		return seen() - start;
+	}
+
+	/** lease grant + put with it -> watch event, in nanoseconds, as a registration does. */
+	long grantAndPut() throws Exception {
+		this.seenAt.set(0);
+		long start = System.nanoTime();
+		long lease = this.client.getLeaseClient().grant(10).get(5, TimeUnit.SECONDS).getID();
+		this.client.getKVClient()
+			.put(this.key, value(), PutOption.builder().withLeaseId(lease).build())
+			.get(5, TimeUnit.SECONDS);
+		long latency = seen() - start;
+		this.client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+		return latency;
+	}
+
+	private long seen() {
+		return await().pollInterval(1, TimeUnit.MILLISECONDS).until(this.seenAt::get, at -> at != 0);
+	}
+
+	private static ByteSequence value() {
+		return ByteSequence.from(Long.toString(System.nanoTime()), StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public void close() {
+		this.watcher.close();
+	}
+
+}

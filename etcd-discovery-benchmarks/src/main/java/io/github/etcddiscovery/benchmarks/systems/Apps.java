@@ -1,0 +1,85 @@
+package io.github.etcddiscovery.benchmarks.systems;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.etcddiscovery.benchmarks.app.BenchApp;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts {@link BenchApp}s of one registry against its server, and closes them after.
+ */
+public final class Apps implements AutoCloseable {
+
+	private final Registry registry;
+
+	private final String endpoint;
+
+	private final List<ConfigurableApplicationContext> started = new ArrayList<>();
+
+	public Apps(Registry registry, Servers servers) {
+		this.registry = registry;
+		this.endpoint = servers.endpoint(registry);
+	}
+
+	public Registry registry() {
+		return this.registry;
+	}
+
+	public String endpoint() {
+		return this.endpoint;
+	}
+
+	public ConfigurableApplicationContext start(String serviceName, String instanceId, boolean autoRegister,
+			String... extraProperties) {
+		List<String> properties = new ArrayList<>(
+				this.registry.properties(serviceName, instanceId, this.endpoint, autoRegister));
+		properties.addAll(List.of(extraProperties));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApp.class)
+			.properties(properties.toArray(String[]::new))
+			.run();
+		this.started.add(context);
+		return context;
+	}
+
+	public static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	/** Instance ids the application's (composite) DiscoveryClient returns for a service. */
+	public static List<String> discovered(ConfigurableApplicationContext context, String serviceId) {
+		return context.getBean(DiscoveryClient.class)
+			.getInstances(serviceId)
+			.stream()
+			.map(ServiceInstance::getInstanceId)
+			.toList();
+	}
+
+	/** The list the application's load balancer would choose from now. */
+	public static List<String> offered(ServiceInstanceListSupplier supplier) {
+		List<ServiceInstance> list = supplier.get().blockFirst(java.time.Duration.ofSeconds(10));
+		return (list != null) ? list.stream().map(ServiceInstance::getInstanceId).toList() : List.of();
+	}
+
+	public static ServiceInstanceListSupplier supplier(ConfigurableApplicationContext context, String serviceId) {
+		return context.getBean(LoadBalancerClientFactory.class).getInstance(serviceId, ServiceInstanceListSupplier.class);
+	}
+
+	@Override
+	public void close() {
+		for (ConfigurableApplicationContext context : this.started) {
+			if (context.isActive()) {
+				context.close();
+			}
+		}
+		this.started.clear();
+	}
+
+}
