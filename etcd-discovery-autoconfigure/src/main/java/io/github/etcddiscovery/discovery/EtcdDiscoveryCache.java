@@ -94,6 +94,9 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private volatile long revision;
 
+	/** The etcd revision at which the last drift check saw changes the view had not applied; 0 if none. */
+	private long unseenAt;
+
 	private volatile @Nullable Instant lastSync;
 
 	private volatile @Nullable String lastError;
@@ -267,41 +270,64 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * The safety net against lost events. Two small requests: how many keys are under the
-	 * prefix (count only), and whether any key changed after the revision we have seen (keys
-	 * only, at most one returned; etcd computes a count before applying revision filters, so
-	 * a count cannot answer that). Only when either disagrees with the view is it listed again.
+	 * The safety net against lost events. Two small requests: how many keys were under the
+	 * prefix at the revision the view has applied (count only, so it compares like with
+	 * like), and whether any key changed after it (keys only, at most one returned; etcd
+	 * computes a count before applying revision filters, so a count cannot answer that).
+	 * Changes after the view's revision are normally events on their way: they count as lost
+	 * only when the next check finds the view still short of the revision they were seen at.
+	 * Only a disagreement lists again; a view whose revision etcd has compacted away cannot be
+	 * checked, so it is listed again too.
 	 */
 	private void checkForDrift() {
 		if (!isConnected() || this.pendingResync != null) {
 			return;
 		}
+		long applied = this.revision;
 		try {
-			GetResponse counted = get(GetOption.builder().withRange(this.prefixEnd).withCountOnly(true).build());
-			if (wentBackInTime(counted.getHeader().getRevision())) {
-				logger.info("etcd's revision went back from " + this.revision + " to "
-						+ counted.getHeader().getRevision() + ": it lost its data, listing again");
-				resync();
-				return;
-			}
-			long actual = counted.getCount();
-			boolean changedUnseen = !get(GetOption.builder()
+			GetResponse newer = get(GetOption.builder()
 				.withRange(this.prefixEnd)
 				.withKeysOnly(true)
 				.withLimit(1)
-				.withMinModRevision(this.revision + 1)
-				.build()).getKvs().isEmpty();
+				.withMinModRevision(applied + 1)
+				.build());
+			long now = newer.getHeader().getRevision();
+			if (wentBackInTime(now)) {
+				logger.info("etcd's revision went back from " + this.revision + " to " + now
+						+ ": it lost its data, listing again");
+				resync();
+				return;
+			}
+			long actual = countAt(applied);
+			boolean lost = this.unseenAt > 0 && applied < this.unseenAt;
+			this.unseenAt = (!newer.getKvs().isEmpty() && !lost) ? now : 0;
 			long known = this.serviceOfKey.size() + this.badKeys.size();
-			boolean drifted = actual != known || changedUnseen;
-			this.observers.forEach(observer -> observer.driftChecked(counted.getHeader().getRevision(), drifted));
+			boolean drifted = actual != known || lost;
+			this.observers.forEach(observer -> observer.driftChecked(now, drifted));
 			if (drifted) {
-				logger.info("etcd discovery view drifted from etcd (" + known + " keys known, " + actual
-						+ " in etcd, changes unseen: " + changedUnseen + "), listing again");
+				logger.info("etcd discovery view drifted from etcd (" + known + " keys known, "
+						+ ((actual >= 0) ? actual + " in etcd" : "its revision " + applied + " compacted")
+						+ " at revision " + applied + ", changes unseen: " + lost + "), listing again");
+				this.unseenAt = 0;
 				resync();
 			}
 		}
 		catch (RuntimeException ex) {
 			logger.debug("etcd discovery drift check failed: " + ex.getMessage());
+		}
+	}
+
+	/** How many keys were under the prefix at a revision; -1 when etcd compacted it away. */
+	private long countAt(long revision) {
+		try {
+			return get(GetOption.builder().withRange(this.prefixEnd).withCountOnly(true).withRevision(revision).build())
+				.getCount();
+		}
+		catch (RuntimeException ex) {
+			if (String.valueOf(ex.getMessage()).contains("compacted")) {
+				return -1;
+			}
+			throw ex;
 		}
 	}
 
