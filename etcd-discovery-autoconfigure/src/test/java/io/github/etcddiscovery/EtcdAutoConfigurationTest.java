@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
+import io.github.etcddiscovery.client.EtcdReconnectWatchdog;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryClient;
@@ -128,6 +129,14 @@ class EtcdAutoConfigurationTest {
 	void healthIndicatorCanBeSwitchedOff() {
 		this.runner.withPropertyValues("management.health.etcd.enabled=false")
 			.run(context -> assertThat(context).doesNotHaveBean(EtcdHealthIndicator.class));
+	}
+
+	@Test
+	void reconnectWatchdogIsOnByDefaultAndCanBeSwitchedOff() {
+		this.runner.run(context -> assertThat(context).hasSingleBean(EtcdReconnectWatchdog.class));
+		this.runner.withPropertyValues("spring.cloud.etcd.reconnect-watchdog.enabled=false")
+			.run(context -> assertThat(context).hasSingleBean(Client.class)
+				.doesNotHaveBean(EtcdReconnectWatchdog.class));
 	}
 
 	@Test

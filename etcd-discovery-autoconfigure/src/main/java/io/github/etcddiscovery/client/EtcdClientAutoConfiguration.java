@@ -6,6 +6,7 @@ import io.etcd.jetcd.Client;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -45,6 +46,7 @@ public class EtcdClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "spring.cloud.etcd.reconnect-watchdog.enabled", matchIfMissing = true)
 	public EtcdReconnectWatchdog etcdReconnectWatchdog(Client etcdClient) {
 		return new EtcdReconnectWatchdog(etcdClient, Duration.ofMillis(500));
 	}

@@ -32,7 +32,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * connected endpoints. Resetting the backoff every {@code period} whatever the channel's
  * state (it touches only connections that are failing) brings such a member back into the
  * rotation within a period of it answering. The channel is reached through jetcd's
- * internals: if a jetcd version moves them, this logs once and does nothing.
+ * internals: if a jetcd version moves them, this warns once and does nothing. It can be
+ * switched off with {@code spring.cloud.etcd.reconnect-watchdog.enabled=false}.
  */
 public class EtcdReconnectWatchdog implements DisposableBean {
 
@@ -59,10 +60,6 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 		}
 	}
 
-	public boolean isActive() {
-		return this.scheduler != null;
-	}
-
 	@Override
 	public void destroy() {
 		if (this.scheduler != null) {
@@ -70,7 +67,8 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 		}
 	}
 
-	private static @Nullable ManagedChannel channelOf(Client client) {
+	/** The channel of jetcd's connection manager, or null (and one warning) if it cannot be reached. */
+	static @Nullable ManagedChannel channelOf(Client client) {
 		try {
 			Field managerField = client.getClass().getDeclaredField("connectionManager");
 			managerField.setAccessible(true);
@@ -80,8 +78,9 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 			return (ManagedChannel) getChannel.invoke(manager);
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.info("etcd reconnect watchdog unavailable with this jetcd version (" + ex
-					+ "); reconnecting after an etcd outage follows gRPC's backoff");
+			logger.warn("etcd reconnect watchdog unavailable with this jetcd version (" + ex
+					+ "); reconnecting after an etcd outage follows gRPC's backoff (up to 120 s). "
+					+ "Set spring.cloud.etcd.reconnect-watchdog.enabled=false to silence this warning");
 			return null;
 		}
 	}

@@ -46,8 +46,6 @@ public class EtcdConfigWatch implements ApplicationListener<ApplicationReadyEven
 
 	private static final Log logger = LogFactory.getLog(EtcdConfigWatch.class);
 
-	private static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1500));
-
 	private final EtcdConfigState state;
 
 	private final ApplicationEventPublisher publisher;
@@ -202,7 +200,7 @@ public class EtcdConfigWatch implements ApplicationListener<ApplicationReadyEven
 
 	private void retryLater() {
 		if (this.retry == null && !this.executor.isShutdown()) {
-			Duration delay = RETRY.delay(this.failures++);
+			Duration delay = Backoff.RETRY.delay(this.failures++);
 			this.retry = this.executor.schedule(this::read, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}

@@ -132,8 +132,8 @@ public class EtcdDiscoveryProperties {
 
 	/**
 	 * How often to check that the discovery view still matches etcd, as a safety net
-	 * against lost watch events. The check costs two count-only requests; the view is
-	 * listed again only when it drifted.
+	 * against lost watch events. The check costs two small requests (a count, and a
+	 * keys-only read of at most one key); the view is listed again only when it drifted.
 	 */
 	private Duration resyncInterval = Duration.ofSeconds(60);
 

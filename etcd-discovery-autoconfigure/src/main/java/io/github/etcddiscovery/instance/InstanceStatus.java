@@ -5,20 +5,15 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The statuses Spring Cloud tooling sets through {@code /actuator/serviceregistry}. Stored as
- * plain strings so that other writers may use their own.
+ * The statuses this starter itself decides on; any other ({@code OUT_OF_SERVICE}, say, set
+ * through {@code /actuator/serviceregistry}) is kept as written. Stored as plain strings so
+ * that other writers may use their own.
  */
 public final class InstanceStatus {
 
 	public static final String UP = "UP";
 
 	public static final String DOWN = "DOWN";
-
-	public static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
-
-	public static final String STARTING = "STARTING";
-
-	public static final String UNKNOWN = "UNKNOWN";
 
 	private InstanceStatus() {
 	}

@@ -9,6 +9,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Backoff {
 
+	/**
+	 * How etcd requests are retried: quick first retries, capped at 1.5 s so that a recovered
+	 * etcd sees an instance again within seconds (and well within the 3 s that load-balanced
+	 * callers keep the last instances of a service that vanished).
+	 */
+	public static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1500));
+
 	private final long initialMillis;
 
 	private final long maxMillis;

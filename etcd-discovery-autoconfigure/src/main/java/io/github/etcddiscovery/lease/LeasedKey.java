@@ -200,10 +200,6 @@ public final class LeasedKey {
 				this.lastError);
 	}
 
-	public String key() {
-		return this.keyText;
-	}
-
 	/** Who is told about this key's life cycle, from the next event on. */
 	public void listenWith(LeaseListener listener) {
 		this.listener = listener;

@@ -76,8 +76,10 @@ public class EtcdRegistration implements Registration {
 	}
 
 	/**
-	 * Mutable until registration, so that customizers can add entries; once registered,
-	 * change it with {@link EtcdServiceRegistry#setMetadata}, which writes it to etcd.
+	 * The live map: {@link EtcdRegistrationCustomizer}s add entries to it before the first
+	 * registration. A change made to it afterwards reaches etcd only when the key is next
+	 * written (a status change, a new lease); use {@link EtcdServiceRegistry#setMetadata},
+	 * which writes it at once.
 	 */
 	@Override
 	public Map<String, String> getMetadata() {

@@ -1,7 +1,6 @@
 package io.github.etcddiscovery.registry;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +36,6 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * ({@code etcd.register}, {@code etcd.deregister}), so traces show them.
  */
 public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
-
-	/** Quick first retries; capped so that a recovered etcd sees us again within seconds. */
-	private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1500));
 
 	private final Client client;
 
@@ -128,7 +124,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 			return;
 		}
 		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
-				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, RETRY_BACKOFF,
+				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, Backoff.RETRY,
 				Clock.systemUTC());
 		lease.listenWith(this.toListeners);
 		this.leases.put(key, lease);

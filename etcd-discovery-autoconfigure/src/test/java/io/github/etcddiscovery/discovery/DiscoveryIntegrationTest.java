@@ -4,6 +4,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.testapp.TestApps;
 import io.github.etcddiscovery.testapp.Text;
@@ -176,6 +178,36 @@ class DiscoveryIntegrationTest {
 		// The caller's own registration may be published after the listener is added: wait for
 		// the event of this change rather than for any event.
 		await().until(() -> events.stream().anyMatch(event -> Long.valueOf(revision).equals(event.getValue())));
+	}
+
+	@Test
+	void aSlowHeartbeatListenerDoesNotStallTheView() throws Exception {
+		ConfigurableApplicationContext caller = this.apps.start("caller");
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch entered = new CountDownLatch(1);
+		caller.addApplicationListener((ApplicationListener<HeartbeatEvent>) (event) -> {
+			entered.countDown();
+			try {
+				release.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		try {
+			this.apps.etcd().put(this.apps.prefix() + "/order/x", "127.0.0.1:3001");
+			assertThat(entered.await(10, TimeUnit.SECONDS)).as("the listener is busy").isTrue();
+
+			ConfigurableApplicationContext billing = this.apps.start("billing");
+
+			await().until(() -> caller.getBean(EtcdDiscoveryClient.class)
+				.getInstances("billing")
+				.stream()
+				.anyMatch((seen) -> seen.getPort() == TestApps.port(billing)));
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	@Test
