@@ -1,14 +1,17 @@
 package io.github.etcddiscovery.benchmarks;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.etcddiscovery.benchmarks.scenarios.Crash;
 import io.github.etcddiscovery.benchmarks.scenarios.Fleet;
 import io.github.etcddiscovery.benchmarks.scenarios.Lookup;
 import io.github.etcddiscovery.benchmarks.scenarios.Overhead;
 import io.github.etcddiscovery.benchmarks.scenarios.Propagation;
+import io.github.etcddiscovery.benchmarks.scenarios.RollingRestart;
 import io.github.etcddiscovery.benchmarks.scenarios.Scale;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
@@ -46,6 +49,9 @@ public final class Benchmarks {
 			propagation(servers, report, profile);
 			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
 			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
+			attempt(report, "3. Crash: Eureka fastest", () -> Crash.run(servers, report, Registry.EUREKA_FASTEST, profile.smoke()));
+			attempt(report, "4. Rolling restart: etcd",
+					() -> RollingRestart.run(servers, report, Registry.ETCD, Duration.ofSeconds(60)));
 			attempt(report, "7. Overhead", () -> Overhead.run(servers, report, profile));
 		}
 		ResultsWriter.write(report, profile, dir, started, loadBefore);
@@ -56,7 +62,7 @@ public final class Benchmarks {
 		return run(profile, Path.of("."));
 	}
 
-	private static void propagation(Servers servers, Report report, Profile profile) {
+	private static void propagation(Servers servers, Report report, Profile profile) throws InterruptedException {
 		Propagation propagation = new Propagation(servers, report);
 		int warmup = profile.smoke() ? 1 : 20;
 		attempt(report, "2. Propagation: etcd", () -> propagation.run(Registry.ETCD, profile.propagationCycles(), warmup));
@@ -64,13 +70,30 @@ public final class Benchmarks {
 				() -> propagation.run(Registry.ZOOKEEPER_FASTEST, Math.max(1, profile.propagationCycles() * 2 / 5), warmup));
 		attempt(report, "2. Propagation: Eureka fastest",
 				() -> propagation.run(Registry.EUREKA_FASTEST, profile.eurekaCycles(), profile.smoke() ? 0 : 2));
-		// The defaults wait for caches of 30-90 s: both peers at once, on their own servers.
-		CompletableFuture<Void> zookeeper = CompletableFuture.runAsync(() -> attempt(report,
-				"2. Propagation: Zookeeper defaults", () -> propagation.run(Registry.ZOOKEEPER_DEFAULTS,
-						profile.defaultCycles(), 0)));
-		attempt(report, "2. Propagation: Eureka defaults",
-				() -> propagation.run(Registry.EUREKA_DEFAULTS, profile.defaultCycles(), 0));
-		zookeeper.join();
+		// The defaults wait for caches of 30-90 s (a Eureka crash for minutes): all at once, on
+		// their own servers, so that the run takes the longest of them rather than their sum.
+		List<Thread> waiting = new ArrayList<>();
+		waiting.add(inParallel(report, "2. Propagation: Zookeeper defaults",
+				() -> propagation.run(Registry.ZOOKEEPER_DEFAULTS, profile.defaultCycles(), 0)));
+		waiting.add(inParallel(report, "2. Propagation: Eureka defaults",
+				() -> propagation.run(Registry.EUREKA_DEFAULTS, profile.defaultCycles(), 0)));
+		if (!profile.smoke()) {
+			waiting.add(inParallel(report, "3. Crash: Eureka defaults",
+					() -> Crash.run(servers, report, Registry.EUREKA_DEFAULTS, false)));
+			waiting.add(inParallel(report, "4. Rolling restart: Zookeeper defaults",
+					() -> RollingRestart.run(servers, report, Registry.ZOOKEEPER_DEFAULTS, Duration.ofSeconds(120))));
+			waiting.add(inParallel(report, "4. Rolling restart: Eureka defaults",
+					() -> RollingRestart.run(servers, report, Registry.EUREKA_DEFAULTS, Duration.ofSeconds(200))));
+		}
+		for (Thread thread : waiting) {
+			thread.join();
+		}
+	}
+
+	private static Thread inParallel(Report report, String section, Step step) {
+		Thread thread = new Thread(() -> attempt(report, section, step), "bench-" + section);
+		thread.start();
+		return thread;
 	}
 
 	/** A step of a scenario that may throw. */

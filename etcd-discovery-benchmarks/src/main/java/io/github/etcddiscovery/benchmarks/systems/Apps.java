@@ -41,7 +41,12 @@ public final class Apps implements AutoCloseable {
 			String... extraProperties) {
 		List<String> properties = new ArrayList<>(
 				this.registry.properties(serviceName, instanceId, this.endpoint, autoRegister));
-		properties.addAll(List.of(extraProperties));
+		for (String extra : extraProperties) {
+			// An extra property replaces the registry's setting of the same key.
+			String key = extra.substring(0, extra.indexOf('=') + 1);
+			properties.removeIf(p -> p.startsWith(key));
+			properties.add(extra);
+		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApp.class)
 			.properties(properties.toArray(String[]::new))
 			.run();

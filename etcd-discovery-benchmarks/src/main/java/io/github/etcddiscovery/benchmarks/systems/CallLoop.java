@@ -44,6 +44,8 @@ public final class CallLoop implements AutoCloseable {
 
 	private volatile String firstFailure;
 
+	private final java.util.Set<String> answerers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	/**
 	 * @param pause between two calls of a thread: zero for the finest measure, or a little to
 	 * keep within {@code maxCalls} over the minutes a cache takes
@@ -69,7 +71,11 @@ public final class CallLoop implements AutoCloseable {
 			try {
 				String body = client.get().uri(url).retrieve().body(String.class);
 				Matcher matcher = INSTANCE.matcher((body != null) ? body : "");
-				if (matcher.find() && this.watched.equals(matcher.group(1))) {
+				boolean found = matcher.find();
+				if (found) {
+					this.answerers.add(matcher.group(1));
+				}
+				if (found && this.watched.equals(matcher.group(1))) {
 					this.lastByWatched.accumulateAndGet(sentAt, Math::max);
 					if (sentAt >= this.mark) {
 						this.firstByWatchedSinceMark.accumulateAndGet(sentAt, (a, b) -> (a == 0) ? b : Math.min(a, b));
@@ -101,6 +107,11 @@ public final class CallLoop implements AutoCloseable {
 	/** Sending time of the last call the watched instance answered. */
 	public long lastByWatched() {
 		return this.lastByWatched.get();
+	}
+
+	/** Whether any call was answered by {@code instanceId}. */
+	public boolean answeredBy(String instanceId) {
+		return this.answerers.contains(instanceId);
 	}
 
 	public long calls() {

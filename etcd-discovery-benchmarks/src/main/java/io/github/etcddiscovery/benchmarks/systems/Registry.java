@@ -14,7 +14,8 @@ import java.util.List;
  * setting is turning Spring Cloud LoadBalancer's 35 s instance cache off.</li>
  * <li>{@link #EUREKA_DEFAULTS} / {@link #EUREKA_FASTEST}: the Netflix Eureka client; fastest
  * is the shortest registry fetch interval (1 s), the server's read-only response cache off,
- * and the LoadBalancer cache off.</li>
+ * the LoadBalancer cache off, and for crashes the shortest lease (a heartbeat every second,
+ * expiry after 3 s) with the server's eviction timer at 1 s.</li>
  * </ul>
  */
 public enum Registry {
@@ -84,7 +85,9 @@ public enum Registry {
 					// application alone uses Spring's RestClient transport, as here.
 					"eureka.client.jersey.enabled=false"));
 			if (this.fastest) {
-				p.add("eureka.client.registry-fetch-interval-seconds=1");
+				p.addAll(List.of("eureka.client.registry-fetch-interval-seconds=1",
+						"eureka.instance.lease-renewal-interval-in-seconds=1",
+						"eureka.instance.lease-expiration-duration-in-seconds=3"));
 			}
 		}
 		return p;
@@ -100,7 +103,8 @@ public enum Registry {
 				"eureka.server.enable-self-preservation=false", "spring.cloud.etcd.enabled=false",
 				"spring.cloud.zookeeper.enabled=false"));
 		if (this.fastest) {
-			p.add("eureka.server.use-read-only-response-cache=false");
+			p.addAll(List.of("eureka.server.use-read-only-response-cache=false",
+					"eureka.server.eviction-interval-timer-in-ms=1000"));
 		}
 		return p;
 	}
