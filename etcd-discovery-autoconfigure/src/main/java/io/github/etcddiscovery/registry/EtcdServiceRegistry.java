@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.client.EtcdAccessException;
+import io.github.etcddiscovery.client.EtcdConnectionDetails;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
@@ -40,6 +41,8 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	private final Client client;
 
 	private final EtcdProperties etcdProperties;
+
+	private final EtcdConnectionDetails connection;
 
 	private final EtcdDiscoveryProperties properties;
 
@@ -75,7 +78,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 
 	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
 
-	public EtcdServiceRegistry(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties) {
+	public EtcdServiceRegistry(Client client, EtcdProperties etcdProperties, EtcdConnectionDetails connection,
+			EtcdDiscoveryProperties properties) {
+		this.connection = connection;
 		this.client = client;
 		this.etcdProperties = etcdProperties;
 		this.properties = properties;
@@ -134,7 +139,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 		catch (EtcdUnavailableException ex) {
 			this.leases.remove(key, lease);
 			throw new EtcdUnavailableException("Could not register " + registration.getServiceId() + "/"
-					+ registration.getInstanceId() + " in etcd at " + this.etcdProperties.displayEndpoints() + ": "
+					+ registration.getInstanceId() + " in etcd at " + this.connection.displayEndpoints() + ": "
 					+ ex.getMessage(), ex);
 		}
 		catch (EtcdAccessException ex) {
@@ -147,7 +152,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	private EtcdAccessException refused(EtcdRegistration registration, String key, EtcdAccessException ex) {
 		String namespace = (this.etcdProperties.getNamespace() != null) ? this.etcdProperties.getNamespace() : "";
 		String servicePrefix = namespace + key.substring(0, key.lastIndexOf('/') + 1);
-		String user = (this.etcdProperties.getUsername() != null) ? "etcd user '" + this.etcdProperties.getUsername() + "'"
+		String user = (this.connection.getUsername() != null) ? "etcd user '" + this.connection.getUsername() + "'"
 				: "this client (no etcd user configured)";
 		return new EtcdAccessException("Could not register " + registration.getServiceId() + "/"
 				+ registration.getInstanceId() + ": " + user + " may not write " + namespace + key + " ("

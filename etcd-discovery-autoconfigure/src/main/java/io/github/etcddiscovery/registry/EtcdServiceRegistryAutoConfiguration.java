@@ -3,6 +3,7 @@ package io.github.etcddiscovery.registry;
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.client.ConditionalOnEtcdEnabled;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
+import io.github.etcddiscovery.client.EtcdConnectionDetails;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 
@@ -29,9 +30,10 @@ public class EtcdServiceRegistryAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public EtcdServiceRegistry etcdServiceRegistry(Client client, EtcdProperties etcdProperties,
-			EtcdDiscoveryProperties properties, ObjectProvider<ObservationRegistry> observations) {
+			EtcdConnectionDetails connection, EtcdDiscoveryProperties properties,
+			ObjectProvider<ObservationRegistry> observations) {
 		properties.validate();
-		EtcdServiceRegistry registry = new EtcdServiceRegistry(client, etcdProperties, properties);
+		EtcdServiceRegistry registry = new EtcdServiceRegistry(client, etcdProperties, connection, properties);
 		observations.ifAvailable(registry::setObservationRegistry);
 		return registry;
 	}
