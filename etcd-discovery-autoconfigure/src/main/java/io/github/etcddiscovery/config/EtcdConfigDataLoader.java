@@ -7,7 +7,6 @@ import io.github.etcddiscovery.client.EtcdConnectionCheck;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdTls;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
-import io.github.etcddiscovery.diagnostics.EtcdConfigUnavailableException;
 import org.apache.commons.logging.Log;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;

@@ -1,6 +1,6 @@
 package io.github.etcddiscovery.config;
 
-import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.etcddiscovery.client.EtcdProperties;
-import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 
 import org.springframework.boot.autoconfigure.ssl.JksSslBundleProperties;
 import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;

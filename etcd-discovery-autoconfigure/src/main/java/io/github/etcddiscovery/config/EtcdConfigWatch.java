@@ -16,7 +16,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.github.etcddiscovery.client.EtcdWatchErrors;
-import io.github.etcddiscovery.lease.Backoff;
+import io.github.etcddiscovery.client.Backoff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,7 @@
 package io.github.etcddiscovery.diagnostics;
 
+import io.github.etcddiscovery.config.EtcdConfigUnavailableException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

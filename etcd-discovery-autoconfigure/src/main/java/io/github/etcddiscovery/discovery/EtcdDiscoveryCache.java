@@ -41,7 +41,7 @@ import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdWatchErrors;
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
-import io.github.etcddiscovery.lease.Backoff;
+import io.github.etcddiscovery.client.Backoff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

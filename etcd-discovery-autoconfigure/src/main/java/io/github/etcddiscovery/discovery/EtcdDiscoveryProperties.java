@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

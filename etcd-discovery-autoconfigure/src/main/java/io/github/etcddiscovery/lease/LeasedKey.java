@@ -23,6 +23,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.support.CloseableClient;
+import io.github.etcddiscovery.client.Backoff;
 import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.client.EtcdUnavailableException;

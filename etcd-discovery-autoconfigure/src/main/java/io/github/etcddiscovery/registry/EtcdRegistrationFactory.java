@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 
 import org.springframework.cloud.commons.util.InetUtils;

@@ -18,7 +18,7 @@ import io.github.etcddiscovery.client.EtcdUnavailableException;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
 import io.github.etcddiscovery.instance.InstanceStatus;
-import io.github.etcddiscovery.lease.Backoff;
+import io.github.etcddiscovery.client.Backoff;
 import io.github.etcddiscovery.lease.LeaseListener;
 import io.github.etcddiscovery.lease.LeaseSnapshot;
 import io.github.etcddiscovery.lease.LeaseState;

@@ -1,6 +1,6 @@
 package io.github.etcddiscovery.status;
 
-import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 import io.github.etcddiscovery.registry.EtcdAutoServiceRegistration;
 import io.github.etcddiscovery.registry.EtcdAutoServiceRegistrationAutoConfiguration;
 import io.github.etcddiscovery.registry.EtcdServiceRegistry;

@@ -2,7 +2,7 @@ package io.github.etcddiscovery.status;
 
 import java.time.Duration;
 
-import io.github.etcddiscovery.diagnostics.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

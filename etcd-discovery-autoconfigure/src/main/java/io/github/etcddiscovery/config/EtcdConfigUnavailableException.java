@@ -1,4 +1,4 @@
-package io.github.etcddiscovery.diagnostics;
+package io.github.etcddiscovery.config;
 
 /**
  * {@code spring.config.import=etcd:} could not read etcd at startup and the import is neither

@@ -1,4 +1,4 @@
-package io.github.etcddiscovery.lease;
+package io.github.etcddiscovery.client;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

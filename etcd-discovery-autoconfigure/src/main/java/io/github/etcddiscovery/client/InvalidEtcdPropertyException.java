@@ -1,4 +1,4 @@
-package io.github.etcddiscovery.diagnostics;
+package io.github.etcddiscovery.client;
 
 import org.jspecify.annotations.Nullable;
 
