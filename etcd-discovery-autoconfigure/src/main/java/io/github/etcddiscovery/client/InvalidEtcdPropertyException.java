@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration value that cannot work. Carries what is wrong and how to fix it, which
- * {@link EtcdPropertyFailureAnalyzer} turns into Spring Boot's startup failure report.
+ * {@code io.github.etcddiscovery.diagnostics.EtcdPropertyFailureAnalyzer} turns into Spring Boot's startup failure report.
  */
 public class InvalidEtcdPropertyException extends RuntimeException {
 
