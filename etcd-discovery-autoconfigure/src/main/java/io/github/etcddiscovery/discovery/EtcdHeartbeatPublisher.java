@@ -28,7 +28,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * as a heartbeat means "look again", not "this one change".
  */
 public class EtcdHeartbeatPublisher
-		implements EtcdDiscoveryCache.ServiceChangeListener, SmartInitializingSingleton, DisposableBean {
+		implements ServiceChangeListener, SmartInitializingSingleton, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(EtcdHeartbeatPublisher.class);
 

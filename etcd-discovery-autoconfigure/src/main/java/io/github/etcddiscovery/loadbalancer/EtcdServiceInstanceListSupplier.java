@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
-import io.github.etcddiscovery.discovery.EtcdDiscoveryCache.ServiceChangeListener;
+import io.github.etcddiscovery.discovery.ServiceChangeListener;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;

@@ -1,13 +1,11 @@
 package io.github.etcddiscovery.benchmarks.scenarios;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +25,7 @@ import io.github.etcddiscovery.benchmarks.systems.Servers;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.mirror.PrefixMirror;
 import org.openjdk.jol.info.GraphLayout;
 
 /**
@@ -124,25 +123,26 @@ public final class Scale {
 		}
 	}
 
-	/** The cache's view: its snapshots and its own index, not the client or executor. */
+	/** The cache's view: its snapshots, its index and its bad keys, not the client or the mirror's thread. */
 	private static long retained(EtcdDiscoveryCache cache) throws ReflectiveOperationException {
+		Object view = field(cache, "view");
 		List<Object> roots = new ArrayList<>();
-		for (String name : List.of("view", "serviceNames", "byService", "serviceOfKey", "badKeys")) {
-			Field field = EtcdDiscoveryCache.class.getDeclaredField(name);
-			field.setAccessible(true);
-			roots.add(field.get(cache));
+		for (String name : List.of("snapshot", "index", "badKeys")) {
+			roots.add(field(view, name));
 		}
 		return GraphLayout.parseInstance(roots.toArray()).totalSize();
+	}
+
+	private static Object field(Object owner, String name) throws ReflectiveOperationException {
+		Field field = owner.getClass().getDeclaredField(name);
+		field.setAccessible(true);
+		return field.get(owner);
 	}
 
 	/** The periodic check run on the cache's own thread, as its schedule runs it. */
 	private static void driftCheck(Client client, String prefix, EtcdDiscoveryCache cache, Report report,
 			String system, int runs) throws Exception {
-		Method check = EtcdDiscoveryCache.class.getDeclaredMethod("checkForDrift");
-		check.setAccessible(true);
-		Field executorField = EtcdDiscoveryCache.class.getDeclaredField("executor");
-		executorField.setAccessible(true);
-		ExecutorService executor = (ExecutorService) executorField.get(cache);
+		PrefixMirror mirror = (PrefixMirror) field(cache, "mirror");
 		ByteSequence key = ByteSequence.from(prefix + "/", StandardCharsets.UTF_8);
 		Samples checks = new Samples();
 		Samples counts = new Samples();
@@ -154,14 +154,7 @@ public final class Scale {
 			counts.addNanosAsMillis(System.nanoTime() - start);
 			long revision = cache.getRevision();
 			start = System.nanoTime();
-			executor.submit(() -> {
-				try {
-					check.invoke(cache);
-				}
-				catch (ReflectiveOperationException ex) {
-					throw new IllegalStateException(ex);
-				}
-			}).get(30, TimeUnit.SECONDS);
+			mirror.checkNow().get(30, TimeUnit.SECONDS);
 			checks.addNanosAsMillis(System.nanoTime() - start);
 			if (cache.getRevision() != revision) {
 				throw new IllegalStateException("Nothing changed, yet the drift check listed again");

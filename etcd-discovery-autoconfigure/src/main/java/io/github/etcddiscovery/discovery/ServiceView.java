@@ -1,0 +1,180 @@
+package io.github.etcddiscovery.discovery;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.etcddiscovery.instance.EtcdInstanceCodec;
+import io.github.etcddiscovery.instance.EtcdServiceInstance;
+import io.github.etcddiscovery.mirror.MirrorEntry;
+import io.github.etcddiscovery.mirror.MirrorEvent;
+import io.github.etcddiscovery.mirror.MirrorListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The service instances that the keys of a {@link io.github.etcddiscovery.mirror.PrefixMirror}
+ * describe: the meaningful half of the discovery cache. It decodes each key (a bad one is
+ * skipped, with one warning per key until it changes), indexes the instances by service,
+ * hands out immutable snapshots, and tells listeners which services changed and observers
+ * how it follows etcd. Fed on the mirror's thread, one call at a time; read from anywhere.
+ * It holds whatever prefix its mirror covers, so a mirror of one service's prefix can feed a
+ * view of that service alone.
+ */
+final class ServiceView implements MirrorListener {
+
+	private static final Log logger = LogFactory.getLog(EtcdDiscoveryCache.class);
+
+	private final EtcdInstanceCodec codec;
+
+	private final List<ServiceChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final List<EtcdViewObserver> observers = new CopyOnWriteArrayList<>();
+
+	private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+
+	// Fed on the mirror's thread only.
+	private final ServiceIndex index = new ServiceIndex();
+
+	private final Set<String> badKeys = new HashSet<>();
+
+	ServiceView(EtcdInstanceCodec codec) {
+		this.codec = codec;
+	}
+
+	/** All instances of a service, whatever their status; service ids match ignoring case. */
+	List<EtcdServiceInstance> instances(String serviceId) {
+		return this.snapshot.byService().getOrDefault(canonical(serviceId), List.of());
+	}
+
+	/** Ids of the services that have at least one instance, as registered. */
+	List<String> services() {
+		return List.copyOf(this.snapshot.names().values());
+	}
+
+	void addListener(ServiceChangeListener listener) {
+		this.listeners.add(listener);
+	}
+
+	void removeListener(ServiceChangeListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	void addObserver(EtcdViewObserver observer) {
+		this.observers.add(observer);
+	}
+
+	@Override
+	public void replaced(long revision, List<MirrorEntry> entries) {
+		Map<String, EtcdServiceInstance> fresh = new HashMap<>();
+		Set<String> listedKeys = new HashSet<>();
+		for (MirrorEntry entry : entries) {
+			listedKeys.add(entry.key());
+			EtcdServiceInstance instance = decode(entry.key(), entry.value());
+			if (instance != null) {
+				fresh.put(entry.key(), instance);
+			}
+		}
+		Set<String> changed = this.index.replaceAll(fresh);
+		this.badKeys.retainAll(listedKeys);
+		this.observers.forEach(observer -> observer.listed(revision));
+		publish(changed);
+	}
+
+	@Override
+	public void changed(long revision, long etcdRevision, List<MirrorEvent> events) {
+		Set<String> changed = new LinkedHashSet<>();
+		for (MirrorEvent event : events) {
+			String key = event.entry().key();
+			if (event.type() == MirrorEvent.Type.PUT) {
+				EtcdServiceInstance instance = decode(key, event.entry().value());
+				changed.addAll((instance != null) ? this.index.upsert(key, instance) : this.index.remove(key));
+			}
+			else {
+				this.badKeys.remove(key);
+				changed.addAll(this.index.remove(key));
+			}
+		}
+		this.observers.forEach(observer -> observer.eventsApplied(events.size(), etcdRevision));
+		publish(changed);
+	}
+
+	@Override
+	public void driftChecked(long etcdRevision, boolean drifted) {
+		this.observers.forEach(observer -> observer.driftChecked(etcdRevision, drifted));
+	}
+
+	/** Every key it was given: those that hold an instance, and the bad ones it skipped. */
+	@Override
+	public long keyCount() {
+		return this.index.size() + this.badKeys.size();
+	}
+
+	private @Nullable EtcdServiceInstance decode(String key, byte[] value) {
+		EtcdInstanceCodec.Decoded decoded = this.codec.decode(key, value);
+		if (decoded.isValid()) {
+			this.badKeys.remove(key);
+			return decoded.instance();
+		}
+		if (this.badKeys.add(key)) {
+			logger.warn("Skipping etcd key '" + abbreviate(key) + "' in discovery: " + decoded.problem());
+		}
+		return null;
+	}
+
+	/** Publishes new snapshots for the changed services, then tells the listeners. */
+	private void publish(Set<String> changed) {
+		if (changed.isEmpty()) {
+			return;
+		}
+		Snapshot current = this.snapshot;
+		Map<String, List<EtcdServiceInstance>> nextView = new HashMap<>(current.byService());
+		Map<String, String> nextNames = new TreeMap<>(current.names());
+		for (String service : changed) {
+			TreeMap<String, EtcdServiceInstance> instances = this.index.instances(service);
+			if (instances == null) {
+				nextView.remove(service);
+				nextNames.remove(service);
+			}
+			else {
+				List<EtcdServiceInstance> list = List.copyOf(instances.values());
+				nextView.put(service, list);
+				nextNames.put(service, list.get(0).getServiceId());
+			}
+		}
+		this.snapshot = new Snapshot(Collections.unmodifiableMap(nextView), Collections.unmodifiableMap(nextNames));
+		Set<String> unmodifiable = Collections.unmodifiableSet(changed);
+		for (ServiceChangeListener listener : this.listeners) {
+			try {
+				listener.servicesChanged(unmodifiable);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Discovery change listener " + listener + " failed", ex);
+			}
+		}
+	}
+
+	/** The form in which service ids are kept and told to listeners: ids match ignoring case. */
+	static String canonical(String serviceId) {
+		return serviceId.toLowerCase(Locale.ROOT);
+	}
+
+	private static String abbreviate(String key) {
+		return key.length() <= 200 ? key : key.substring(0, 200) + "...";
+	}
+
+	/**
+	 * One consistent view: the instances by canonical service id, and the ids as registered.
+	 */
+	private record Snapshot(Map<String, List<EtcdServiceInstance>> byService, Map<String, String> names) {
+	}
+
+}
