@@ -207,14 +207,6 @@ public final class PrefixMirror implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * An etcd that lost its data counts revisions from 1 again, and a watch resumed at our
-	 * old revision would silently skip every event below it.
-	 */
-	private boolean wentBackInTime(long etcdRevision) {
-		return etcdRevision > 0 && etcdRevision < this.revision;
-	}
-
 	private void resyncLater() {
 		if (this.pendingResync == null && !this.executor.isShutdown()) {
 			Duration delay = this.settings.backoff().delay(this.failedListings++);
@@ -257,7 +249,9 @@ public final class PrefixMirror implements AutoCloseable {
 		if (generation != this.watchGeneration) {
 			return;
 		}
-		if (wentBackInTime(etcdRevision)) {
+		if (etcdRevision > 0 && etcdRevision < this.revision) {
+			// etcd lost its data and counts from 1 again: a watch resumed at our revision
+			// would silently skip every event below it.
 			onEnded(generation, "etcd's revision went back from " + this.revision + " to " + etcdRevision
 					+ ": it lost its data");
 			return;
