@@ -173,8 +173,28 @@ final class ServiceView implements MirrorListener {
 
 	/**
 	 * One consistent view: the instances by canonical service id, and the ids as registered.
+	 * A class, not a record: the benchmarks measure the view's heap with JOL, which cannot
+	 * read the field offsets of records.
 	 */
-	private record Snapshot(Map<String, List<EtcdServiceInstance>> byService, Map<String, String> names) {
+	private static final class Snapshot {
+
+		private final Map<String, List<EtcdServiceInstance>> byService;
+
+		private final Map<String, String> names;
+
+		Snapshot(Map<String, List<EtcdServiceInstance>> byService, Map<String, String> names) {
+			this.byService = byService;
+			this.names = names;
+		}
+
+		Map<String, List<EtcdServiceInstance>> byService() {
+			return this.byService;
+		}
+
+		Map<String, String> names() {
+			return this.names;
+		}
+
 	}
 
 }
