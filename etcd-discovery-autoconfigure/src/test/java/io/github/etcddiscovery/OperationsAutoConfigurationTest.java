@@ -5,6 +5,7 @@ import io.github.etcddiscovery.actuate.EtcdEndpoint;
 import io.github.etcddiscovery.actuate.EtcdEndpointAutoConfiguration;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
+import io.github.etcddiscovery.instance.EtcdKeyspaceAutoConfiguration;
 import io.github.etcddiscovery.metrics.EtcdDiscoveryMetrics;
 import io.github.etcddiscovery.metrics.EtcdMetricsAutoConfiguration;
 import io.github.etcddiscovery.metrics.EtcdRegistrationMetrics;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperationsAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class, EtcdKeyspaceAutoConfiguration.class,
 				EtcdDiscoveryCacheAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
 				EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdMetricsAutoConfiguration.class,
 				EtcdEndpointAutoConfiguration.class, StatusFromHealthAutoConfiguration.class,

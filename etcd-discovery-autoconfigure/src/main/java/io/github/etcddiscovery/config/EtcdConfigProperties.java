@@ -4,13 +4,15 @@ import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Where {@code spring.config.import=etcd:} reads properties from. Bound at config data time
  * (before the application context exists), from the same environment as every other setting.
  */
 @ConfigurationProperties(EtcdConfigProperties.PREFIX)
-public class EtcdConfigProperties {
+public class EtcdConfigProperties implements Validator {
 
 	public static final String PREFIX = "spring.cloud.etcd.config";
 
@@ -55,8 +57,18 @@ public class EtcdConfigProperties {
 
 	private final Watch watch = new Watch();
 
+	@Override
+	public boolean supports(Class<?> type) {
+		return EtcdConfigProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		InvalidEtcdPropertyException.rejectInto(errors, ((EtcdConfigProperties) target)::check);
+	}
+
 	/** Fails at startup, naming the property and its fix, on values that cannot work. */
-	public void validate() {
+	private void check() {
 		if (!StringUtils.hasText(this.prefix) || !this.prefix.startsWith("/")) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".prefix", this.prefix, "it must start with '/'",
 					"Set " + PREFIX + ".prefix to a key prefix such as /config.");

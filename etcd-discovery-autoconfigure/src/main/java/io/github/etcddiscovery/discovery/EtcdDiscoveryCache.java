@@ -40,6 +40,7 @@ import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdWatchErrors;
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
+import io.github.etcddiscovery.instance.EtcdKeyspace;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import io.github.etcddiscovery.client.Backoff;
 import org.apache.commons.logging.Log;
@@ -71,6 +72,8 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	private final Client client;
 
 	private final EtcdProperties etcdProperties;
+
+	private final EtcdKeyspace keyspace;
 
 	private final EtcdInstanceCodec codec;
 
@@ -120,10 +123,12 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private @Nullable ScheduledFuture<?> pendingResync;
 
-	public EtcdDiscoveryCache(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties) {
+	public EtcdDiscoveryCache(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties,
+			EtcdKeyspace keyspace) {
 		this.client = client;
 		this.etcdProperties = etcdProperties;
-		this.codec = new EtcdInstanceCodec(properties.getPrefix());
+		this.keyspace = keyspace;
+		this.codec = keyspace.codec();
 		this.prefix = bytes(this.codec.keyPrefix());
 		this.prefixEnd = OptionsUtil.prefixEndOf(this.prefix);
 		this.resyncInterval = properties.getResyncInterval();
@@ -155,8 +160,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		if (refusal != null) {
 			this.executor.shutdownNow();
 			String action = !refusal.isPermissionDenied() ? refusal.getAction()
-					: "Grant the etcd user's role read on the discovery prefix: etcdctl role grant-permission <role> "
-							+ "--prefix=true read " + namespace() + this.codec.keyPrefix()
+					: "Grant the etcd user's role read on the discovery prefix: " + this.keyspace.readGrant()
 							+ " . See the Security section of the etcd-discovery README.";
 			throw new EtcdAccessException("etcd discovery cannot read " + this.codec.keyPrefix() + ": "
 					+ refusal.getMessage(), action, refusal);
@@ -337,11 +341,6 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	 */
 	private boolean wentBackInTime(long headerRevision) {
 		return headerRevision > 0 && headerRevision < this.revision;
-	}
-
-	private String namespace() {
-		String namespace = this.etcdProperties.getNamespace();
-		return (namespace != null) ? namespace : "";
 	}
 
 	private GetResponse get(GetOption option) {

@@ -6,12 +6,14 @@ import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Whether and how the application's health drives its registered status.
  */
 @ConfigurationProperties(StatusFromHealthProperties.PREFIX)
-public class StatusFromHealthProperties {
+public class StatusFromHealthProperties implements Validator {
 
 	public static final String PREFIX = "spring.cloud.etcd.discovery.status-from-health";
 
@@ -61,8 +63,18 @@ public class StatusFromHealthProperties {
 		this.group = group;
 	}
 
+	@Override
+	public boolean supports(Class<?> type) {
+		return StatusFromHealthProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		InvalidEtcdPropertyException.rejectInto(errors, ((StatusFromHealthProperties) target)::check);
+	}
+
 	/** Checks run every interval / 3: below 300 ms that would be a busy loop on the health endpoint. */
-	public void validate() {
+	private void check() {
 		if (this.interval == null || this.interval.compareTo(Duration.ofMillis(300)) < 0) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".interval", this.interval,
 					"it must be at least 300ms: health is checked three times per interval",
