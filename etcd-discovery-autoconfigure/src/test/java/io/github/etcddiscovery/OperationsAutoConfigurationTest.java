@@ -41,8 +41,8 @@ class OperationsAutoConfigurationTest {
 				EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdMetricsAutoConfiguration.class,
 				EtcdEndpointAutoConfiguration.class, StatusFromHealthAutoConfiguration.class,
 				UtilAutoConfiguration.class, AutoServiceRegistrationAutoConfiguration.class))
-		.withPropertyValues("spring.cloud.etcd.endpoints=" + SharedEtcd.get().clientEndpoint(),
-				"spring.cloud.etcd.discovery.prefix=" + SharedEtcd.uniquePrefix("operations"),
+		.withPropertyValues(EtcdAutoConfigurationTest.NO_ETCD)
+		.withPropertyValues("spring.cloud.etcd.discovery.prefix=" + SharedEtcd.uniquePrefix("operations"),
 				"spring.application.name=orders");
 
 	@Test
