@@ -9,14 +9,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * How to reach etcd. Shared by registration and discovery.
  */
 @ConfigurationProperties(EtcdProperties.PREFIX)
-public class EtcdProperties implements Validator {
+public class EtcdProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = "spring.cloud.etcd";
 
@@ -66,20 +64,11 @@ public class EtcdProperties implements Validator {
 
 	private final Ssl ssl = new Ssl();
 
-	@Override
-	public boolean supports(Class<?> type) {
-		return EtcdProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		InvalidEtcdPropertyException.rejectInto(errors, ((EtcdProperties) target)::check);
-	}
-
 	/**
 	 * Fails fast, with a message naming the property and its fix, on values that cannot work.
 	 */
-	private void check() {
+	@Override
+	protected void check() {
 		if (this.endpoints == null || this.endpoints.isEmpty()
 				|| this.endpoints.stream().allMatch(e -> !StringUtils.hasText(e))) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", "[]", "no etcd endpoint is configured",

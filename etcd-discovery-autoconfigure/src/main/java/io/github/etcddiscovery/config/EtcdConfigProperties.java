@@ -1,18 +1,17 @@
 package io.github.etcddiscovery.config;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * Where {@code spring.config.import=etcd:} reads properties from. Bound at config data time
  * (before the application context exists), from the same environment as every other setting.
  */
 @ConfigurationProperties(EtcdConfigProperties.PREFIX)
-public class EtcdConfigProperties implements Validator {
+public class EtcdConfigProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = "spring.cloud.etcd.config";
 
@@ -57,18 +56,9 @@ public class EtcdConfigProperties implements Validator {
 
 	private final Watch watch = new Watch();
 
-	@Override
-	public boolean supports(Class<?> type) {
-		return EtcdConfigProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		InvalidEtcdPropertyException.rejectInto(errors, ((EtcdConfigProperties) target)::check);
-	}
-
 	/** Fails at startup, naming the property and its fix, on values that cannot work. */
-	private void check() {
+	@Override
+	protected void check() {
 		if (!StringUtils.hasText(this.prefix) || !this.prefix.startsWith("/")) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".prefix", this.prefix, "it must start with '/'",
 					"Set " + PREFIX + ".prefix to a key prefix such as /config.");

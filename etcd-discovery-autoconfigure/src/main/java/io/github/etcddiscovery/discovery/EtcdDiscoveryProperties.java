@@ -3,11 +3,10 @@ package io.github.etcddiscovery.discovery;
 import java.time.Duration;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 import io.github.etcddiscovery.instance.EtcdKeyspaceProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * How this application discovers others: what it reads from etcd and how it answers. What
@@ -16,7 +15,7 @@ import org.springframework.validation.Validator;
  * users know. Checked when Boot binds it.
  */
 @ConfigurationProperties(EtcdDiscoveryProperties.PREFIX)
-public class EtcdDiscoveryProperties implements Validator {
+public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = EtcdKeyspaceProperties.PREFIX;
 
@@ -44,16 +43,7 @@ public class EtcdDiscoveryProperties implements Validator {
 	private int order = 0;
 
 	@Override
-	public boolean supports(Class<?> type) {
-		return EtcdDiscoveryProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		InvalidEtcdPropertyException.rejectInto(errors, ((EtcdDiscoveryProperties) target)::check);
-	}
-
-	private void check() {
+	protected void check() {
 		if (this.resyncInterval == null || this.resyncInterval.isZero() || this.resyncInterval.isNegative()) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".resync-interval", this.resyncInterval,
 					"it must be positive", "Set " + PREFIX + ".resync-interval to a duration such as 60s.");

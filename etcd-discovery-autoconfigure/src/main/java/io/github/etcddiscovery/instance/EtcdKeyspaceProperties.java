@@ -1,10 +1,9 @@
 package io.github.etcddiscovery.instance;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * Where instances are stored: the one setting registration and discovery share. Bound to the
@@ -12,7 +11,7 @@ import org.springframework.validation.Validator;
  * set stay where they are; checked when Boot binds it.
  */
 @ConfigurationProperties(EtcdKeyspaceProperties.PREFIX)
-public class EtcdKeyspaceProperties implements Validator {
+public class EtcdKeyspaceProperties extends SelfValidatingProperties {
 
 	/** The prefix of every registration and discovery setting. */
 	public static final String PREFIX = "spring.cloud.etcd.discovery";
@@ -31,16 +30,7 @@ public class EtcdKeyspaceProperties implements Validator {
 	}
 
 	@Override
-	public boolean supports(Class<?> type) {
-		return EtcdKeyspaceProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		InvalidEtcdPropertyException.rejectInto(errors, ((EtcdKeyspaceProperties) target)::check);
-	}
-
-	private void check() {
+	protected void check() {
 		if (this.prefix == null || !this.prefix.trim().startsWith("/") || this.prefix.trim().equals("/")) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".prefix", this.prefix,
 					"it must start with a slash and name a directory",

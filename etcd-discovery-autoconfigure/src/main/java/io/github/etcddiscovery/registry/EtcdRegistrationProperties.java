@@ -5,12 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 import io.github.etcddiscovery.instance.EtcdKeyspaceProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * What this application publishes about itself in etcd: whether and under which name,
@@ -19,7 +18,7 @@ import org.springframework.validation.Validator;
  * users know. Checked when Boot binds it.
  */
 @ConfigurationProperties(EtcdRegistrationProperties.PREFIX)
-public class EtcdRegistrationProperties implements Validator {
+public class EtcdRegistrationProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = EtcdKeyspaceProperties.PREFIX;
 
@@ -121,16 +120,7 @@ public class EtcdRegistrationProperties implements Validator {
 	private boolean removeWhenNotUp = false;
 
 	@Override
-	public boolean supports(Class<?> type) {
-		return EtcdRegistrationProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		InvalidEtcdPropertyException.rejectInto(errors, ((EtcdRegistrationProperties) target)::check);
-	}
-
-	private void check() {
+	protected void check() {
 		if (this.ttl == null || this.ttl.compareTo(MIN_TTL) < 0) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".ttl", this.ttl,
 					"etcd does not keep leases shorter than " + MIN_TTL.toSeconds() + "s alive",

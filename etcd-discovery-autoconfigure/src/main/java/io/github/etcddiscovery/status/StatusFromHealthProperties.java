@@ -3,17 +3,16 @@ package io.github.etcddiscovery.status;
 import java.time.Duration;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * Whether and how the application's health drives its registered status.
  */
 @ConfigurationProperties(StatusFromHealthProperties.PREFIX)
-public class StatusFromHealthProperties implements Validator {
+public class StatusFromHealthProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = "spring.cloud.etcd.discovery.status-from-health";
 
@@ -63,18 +62,9 @@ public class StatusFromHealthProperties implements Validator {
 		this.group = group;
 	}
 
-	@Override
-	public boolean supports(Class<?> type) {
-		return StatusFromHealthProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		InvalidEtcdPropertyException.rejectInto(errors, ((StatusFromHealthProperties) target)::check);
-	}
-
 	/** Checks run every interval / 3: below 300 ms that would be a busy loop on the health endpoint. */
-	private void check() {
+	@Override
+	protected void check() {
 		if (this.interval == null || this.interval.compareTo(Duration.ofMillis(300)) < 0) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".interval", this.interval,
 					"it must be at least 300ms: health is checked three times per interval",
