@@ -4,7 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration value that cannot work. Carries what is wrong and how to fix it, which
- * {@link EtcdPropertyFailureAnalyzer} turns into Spring Boot's startup failure report.
+ * the diagnostics package's {@code EtcdPropertyFailureAnalyzer} turns into Spring Boot's startup
+ * failure report.
  */
 public class InvalidEtcdPropertyException extends RuntimeException {
 
