@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * The {@link LeaseState life cycle} of one {@link LeasedKey}, confined to its executor: every
  * method runs there, every etcd answer is handed back there before it touches the state, and
  * the executor never waits on etcd (a request that gets no answer within the request timeout
- * fails by a task the executor's scheduler runs). Hence no locks, and a deregistration is
- * handled between two steps of a recovery, never after it. What other threads read is
+ * fails by a task the executor's scheduler runs). Hence no locks, and a deregistration runs
+ * between two steps of a recovery instead of waiting for all of it: the steps still to come
+ * see it, take back what they obtained, and restore nothing. What other threads read is
  * {@link #facts()}, an immutable copy published after every change.
  * <p>
  * When the lease or the key is lost, the registration is restored: the lease is reused if it
