@@ -5,6 +5,7 @@ import io.github.etcddiscovery.actuate.EtcdEndpoint;
 import io.github.etcddiscovery.actuate.EtcdEndpointAutoConfiguration;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
+import io.github.etcddiscovery.instance.EtcdKeyspaceAutoConfiguration;
 import io.github.etcddiscovery.metrics.EtcdDiscoveryMetrics;
 import io.github.etcddiscovery.metrics.EtcdMetricsAutoConfiguration;
 import io.github.etcddiscovery.metrics.EtcdRegistrationMetrics;
@@ -35,13 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperationsAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class, EtcdKeyspaceAutoConfiguration.class,
 				EtcdDiscoveryCacheAutoConfiguration.class, EtcdServiceRegistryAutoConfiguration.class,
 				EtcdAutoServiceRegistrationAutoConfiguration.class, EtcdMetricsAutoConfiguration.class,
 				EtcdEndpointAutoConfiguration.class, StatusFromHealthAutoConfiguration.class,
 				UtilAutoConfiguration.class, AutoServiceRegistrationAutoConfiguration.class))
-		.withPropertyValues("spring.cloud.etcd.endpoints=" + SharedEtcd.get().clientEndpoint(),
-				"spring.cloud.etcd.discovery.prefix=" + SharedEtcd.uniquePrefix("operations"),
+		.withPropertyValues(EtcdAutoConfigurationTest.NO_ETCD)
+		.withPropertyValues("spring.cloud.etcd.discovery.prefix=" + SharedEtcd.uniquePrefix("operations"),
 				"spring.application.name=orders");
 
 	@Test

@@ -33,7 +33,6 @@ public class EtcdClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	public Client etcdClient(EtcdProperties properties, EtcdConnectionDetails connection,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
-		properties.validate();
 		EtcdTls tls = EtcdTls.of(properties, sslBundles.getIfAvailable());
 		return new EtcdClientFactory(properties, connection, tls, customizers.orderedStream().toList()).create();
 	}

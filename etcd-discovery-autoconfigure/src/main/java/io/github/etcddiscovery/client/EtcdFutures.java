@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * jetcd calls wait for a connection forever while etcd is down; every call we make goes
  * through here so that none of them can hang a caller. A refusal (credentials,
@@ -23,21 +25,30 @@ public final class EtcdFutures {
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			throw new EtcdUnavailableException(operation + " timed out after " + timeout.toMillis() + " ms", ex);
+			throw timedOut(operation, timeout, ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			EtcdAccessException denied = EtcdAccessException.of(operation, cause);
-			if (denied != null) {
-				throw denied;
-			}
-			throw new EtcdUnavailableException(operation + " failed: " + cause.getMessage(), cause);
+			throw failure(operation, (ex.getCause() != null) ? ex.getCause() : ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			future.cancel(true);
 			throw new EtcdUnavailableException(operation + " was interrupted", ex);
 		}
+	}
+
+	/** What a failed call comes out as, for callers that do not wait on the future. */
+	public static RuntimeException failure(String operation, Throwable cause) {
+		EtcdAccessException denied = EtcdAccessException.of(operation, cause);
+		if (denied != null) {
+			return denied;
+		}
+		return new EtcdUnavailableException(operation + " failed: " + cause.getMessage(), cause);
+	}
+
+	/** What a call that got no answer in time comes out as. */
+	public static EtcdUnavailableException timedOut(String operation, Duration timeout, @Nullable Throwable cause) {
+		return new EtcdUnavailableException(operation + " timed out after " + timeout.toMillis() + " ms", cause);
 	}
 
 }

@@ -14,7 +14,7 @@ import org.springframework.util.StringUtils;
  * How to reach etcd. Shared by registration and discovery.
  */
 @ConfigurationProperties(EtcdProperties.PREFIX)
-public class EtcdProperties {
+public class EtcdProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = "spring.cloud.etcd";
 
@@ -67,7 +67,8 @@ public class EtcdProperties {
 	/**
 	 * Fails fast, with a message naming the property and its fix, on values that cannot work.
 	 */
-	public void validate() {
+	@Override
+	protected void check() {
 		if (this.endpoints == null || this.endpoints.isEmpty()
 				|| this.endpoints.stream().allMatch(e -> !StringUtils.hasText(e))) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".endpoints", "[]", "no etcd endpoint is configured",

@@ -2,6 +2,7 @@ package io.github.etcddiscovery.config;
 
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.client.EtcdAccessException;
+import io.github.etcddiscovery.client.EtcdGrants;
 import io.github.etcddiscovery.client.EtcdClientFactory;
 import io.github.etcddiscovery.client.EtcdConnectionCheck;
 import io.github.etcddiscovery.client.EtcdProperties;
@@ -120,19 +121,13 @@ public class EtcdConfigDataLoader implements ConfigDataLoader<EtcdConfigDataReso
 		}
 		StringBuilder grants = new StringBuilder();
 		for (String context : resource.contexts()) {
-			grants.append(" etcdctl role grant-permission <role> --prefix=true read ").append(namespace(resource))
-				.append(context).append(';');
+			grants.append(' ').append(EtcdGrants.onPrefix("read", resource.etcd().getNamespace(), context)).append(';');
 		}
 		return new EtcdAccessException("etcd configuration cannot be read from " + resource.contexts() + ": "
 				+ refusal.getMessage(),
 				"Grant the etcd user's role read on each context:" + grants
 						+ " see the Configuration center section of the etcd-discovery README.",
 				null);
-	}
-
-	private static String namespace(EtcdConfigDataResource resource) {
-		String namespace = resource.etcd().getNamespace();
-		return (namespace != null) ? namespace : "";
 	}
 
 }

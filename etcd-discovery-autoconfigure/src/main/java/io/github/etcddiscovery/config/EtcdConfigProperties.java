@@ -1,6 +1,7 @@
 package io.github.etcddiscovery.config;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
@@ -10,7 +11,7 @@ import org.springframework.util.StringUtils;
  * (before the application context exists), from the same environment as every other setting.
  */
 @ConfigurationProperties(EtcdConfigProperties.PREFIX)
-public class EtcdConfigProperties {
+public class EtcdConfigProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = "spring.cloud.etcd.config";
 
@@ -56,7 +57,8 @@ public class EtcdConfigProperties {
 	private final Watch watch = new Watch();
 
 	/** Fails at startup, naming the property and its fix, on values that cannot work. */
-	public void validate() {
+	@Override
+	protected void check() {
 		if (!StringUtils.hasText(this.prefix) || !this.prefix.startsWith("/")) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".prefix", this.prefix, "it must start with '/'",
 					"Set " + PREFIX + ".prefix to a key prefix such as /config.");

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdProperties;
-import io.github.etcddiscovery.instance.EtcdInstanceCodec;
+import io.github.etcddiscovery.instance.EtcdKeyspace;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import io.github.etcddiscovery.mirror.EtcdPrefixSource;
 import io.github.etcddiscovery.mirror.MirrorSettings;
@@ -41,16 +41,13 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	private final PrefixMirror mirror;
 
-	public EtcdDiscoveryCache(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties) {
+	public EtcdDiscoveryCache(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties,
+			EtcdKeyspace keyspace) {
 		this.etcdProperties = etcdProperties;
-		// The keyspace: where instances live, how they are read, and how to grant reading them.
-		EtcdInstanceCodec codec = new EtcdInstanceCodec(properties.getPrefix());
-		this.prefix = codec.keyPrefix();
-		String namespace = (etcdProperties.getNamespace() != null) ? etcdProperties.getNamespace() : "";
-		this.readPermissionHint = "Grant the etcd user's role read on the discovery prefix: etcdctl role "
-				+ "grant-permission <role> --prefix=true read " + namespace + this.prefix
+		this.prefix = keyspace.keyPrefix();
+		this.readPermissionHint = "Grant the etcd user's role read on the discovery prefix: " + keyspace.readGrant()
 				+ " . See the Security section of the etcd-discovery README.";
-		this.view = new ServiceView(codec);
+		this.view = new ServiceView(keyspace.codec());
 		this.mirror = new PrefixMirror(new EtcdPrefixSource(client, this.prefix, etcdProperties.getRequestTimeout()),
 				this.view, new MirrorSettings("etcd discovery view", "etcd-discovery-", properties.getResyncInterval()));
 	}

@@ -1,5 +1,7 @@
 package io.github.etcddiscovery.discovery;
 
+import io.github.etcddiscovery.client.ConditionalOnEtcdDiscoveryEnabled;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

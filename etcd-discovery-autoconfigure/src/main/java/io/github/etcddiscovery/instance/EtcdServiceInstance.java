@@ -100,6 +100,17 @@ public final class EtcdServiceInstance implements ServiceInstance {
 				this.metadata);
 	}
 
+	public EtcdServiceInstance withPort(int newPort) {
+		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, newPort, this.secure, this.status,
+				this.metadata);
+	}
+
+	/** This instance with a copy of the metadata as it is now. */
+	public EtcdServiceInstance withMetadata(Map<String, String> newMetadata) {
+		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, this.port, this.secure, this.status,
+				newMetadata);
+	}
+
 	@Override
 	public boolean equals(Object other) {
 		if (this == other) {

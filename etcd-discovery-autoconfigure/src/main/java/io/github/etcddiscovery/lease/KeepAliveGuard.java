@@ -3,15 +3,8 @@ package io.github.etcddiscovery.lease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * meanwhile, although two healthy members are reachable. When a renewal is overdue (no
  * answer for a third of the TTL, when jetcd renews, plus a margin), this sends single
  * renewals on new streams, each opened on the next endpoint and refused at once by a member
- * without a leader, until one is answered. Runs on the registration's executor.
+ * without a leader, until one is answered. Runs on the registration's executor, whose
+ * scheduler also times the attempts out.
  */
 final class KeepAliveGuard {
 
@@ -39,9 +33,9 @@ final class KeepAliveGuard {
 	/** jetcd checks every 500 ms whether a renewal is due; an answer takes milliseconds. */
 	private static final Duration MARGIN = Duration.ofMillis(600);
 
-	private final Lease leases;
+	private final LeasePort etcd;
 
-	private final ScheduledExecutorService executor;
+	private final LeaseExecutor executor;
 
 	private final Clock clock;
 
@@ -56,9 +50,9 @@ final class KeepAliveGuard {
 
 	private boolean inFlight;
 
-	KeepAliveGuard(Lease leases, ScheduledExecutorService executor, Clock clock, Duration ttl,
+	KeepAliveGuard(LeasePort etcd, LeaseExecutor executor, Clock clock, Duration ttl,
 			Duration requestTimeout) {
-		this.leases = leases;
+		this.etcd = etcd;
 		this.executor = executor;
 		this.clock = clock;
 		this.overdueAfter = ttl.dividedBy(3).plus(MARGIN);
@@ -70,9 +64,7 @@ final class KeepAliveGuard {
 	void guard(long leaseId, Renewals renewals) {
 		stop();
 		long observed = this.token;
-		long period = CHECK_PERIOD.toMillis();
-		this.task = this.executor.scheduleWithFixedDelay(() -> check(leaseId, renewals, observed), period, period,
-				TimeUnit.MILLISECONDS);
+		this.task = this.executor.repeat(() -> check(leaseId, renewals, observed), CHECK_PERIOD);
 	}
 
 	void stop() {
@@ -91,36 +83,23 @@ final class KeepAliveGuard {
 			return;
 		}
 		this.inFlight = true;
-		this.leases.keepAliveOnce(leaseId)
-			.orTimeout(this.attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((response, failure) -> onExecutor(() -> {
-				if (observed != this.token) {
-					return;
-				}
-				this.inFlight = false;
-				Throwable error = (failure instanceof CompletionException && failure.getCause() != null)
-						? failure.getCause() : failure;
-				if (response != null) {
-					logger.debug("Lease " + Long.toHexString(leaseId) + " renewed on a new stream");
-					renewals.renewed(response.getTTL());
-				}
-				else if (error instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-					renewals.notFound();
-				}
-				else if (logger.isDebugEnabled()) {
-					logger.debug("Renewing lease " + Long.toHexString(leaseId) + " on a new stream failed, "
-							+ "trying the next endpoint: " + error);
-				}
-			}));
-	}
-
-	private void onExecutor(Runnable work) {
-		try {
-			this.executor.execute(work);
-		}
-		catch (RejectedExecutionException ex) {
-			// The registry is closing: nothing left to renew.
-		}
+		this.executor.within(this.etcd.keepAliveOnce(leaseId), this.attemptTimeout, (ttl, error) -> {
+			if (observed != this.token) {
+				return;
+			}
+			this.inFlight = false;
+			if (ttl != null && ttl > 0) {
+				logger.debug("Lease " + Long.toHexString(leaseId) + " renewed on a new stream");
+				renewals.renewed(ttl);
+			}
+			else if (ttl != null) {
+				renewals.notFound();
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("Renewing lease " + Long.toHexString(leaseId) + " on a new stream failed, "
+						+ "trying the next endpoint: " + error);
+			}
+		});
 	}
 
 	/** What the guard reads and tells; called on the executor. */

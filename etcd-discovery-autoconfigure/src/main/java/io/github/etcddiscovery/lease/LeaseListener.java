@@ -1,9 +1,9 @@
 package io.github.etcddiscovery.lease;
 
 /**
- * Told what happens to a {@link LeasedKey}, for metrics and the like. Called on the threads
- * where it happens (the caller of {@code register}, the registry's own thread, jetcd's
- * callback threads): implementations only record, quickly, and never call etcd.
+ * Told what happens to a {@link LeasedKey}, for metrics and the like. Called on the
+ * registration's executor, where its state changes: implementations only record, quickly,
+ * and never call etcd.
  */
 public interface LeaseListener {
 

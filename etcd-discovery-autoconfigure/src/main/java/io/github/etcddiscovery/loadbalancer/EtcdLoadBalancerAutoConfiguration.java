@@ -1,15 +1,16 @@
 package io.github.etcddiscovery.loadbalancer;
 
-import io.github.etcddiscovery.discovery.ConditionalOnEtcdDiscoveryEnabled;
+import io.github.etcddiscovery.client.ConditionalOnEtcdDiscoveryEnabled;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCacheAutoConfiguration;
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.registry.EtcdRegistrationProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerZoneConfig;
@@ -27,6 +28,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(ServiceInstanceListSupplier.class)
 @ConditionalOnEtcdDiscoveryEnabled
 @ConditionalOnProperty(name = "spring.cloud.loadbalancer.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(EtcdRegistrationProperties.class)
 public class EtcdLoadBalancerAutoConfiguration {
 
 	static final String ZONE_PROPERTY = "spring.cloud.loadbalancer.zone";
@@ -37,7 +39,7 @@ public class EtcdLoadBalancerAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	public LoadBalancerZoneConfig zoneConfig(Environment environment, EtcdDiscoveryProperties properties) {
+	public LoadBalancerZoneConfig zoneConfig(Environment environment, EtcdRegistrationProperties properties) {
 		return new LoadBalancerZoneConfig(environment.getProperty(ZONE_PROPERTY, properties.getZone()));
 	}
 

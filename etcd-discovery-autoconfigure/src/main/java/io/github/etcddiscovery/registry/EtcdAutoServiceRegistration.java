@@ -2,7 +2,6 @@ package io.github.etcddiscovery.registry;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +38,7 @@ public class EtcdAutoServiceRegistration
 
 	private final EtcdRegistration registration;
 
-	private final EtcdDiscoveryProperties properties;
+	private final EtcdRegistrationProperties properties;
 
 	private final ApplicationContext context;
 
@@ -54,7 +53,7 @@ public class EtcdAutoServiceRegistration
 	private volatile @Nullable EtcdRegistration managementRegistration;
 
 	public EtcdAutoServiceRegistration(EtcdServiceRegistry registry, EtcdRegistration registration,
-			EtcdDiscoveryProperties properties, ApplicationContext context, RegistrationHooks hooks,
+			EtcdRegistrationProperties properties, ApplicationContext context, RegistrationHooks hooks,
 			boolean registerManagement) {
 		this.registry = registry;
 		this.registration = registration;
@@ -86,7 +85,7 @@ public class EtcdAutoServiceRegistration
 		}
 		if (this.registration.getPort() <= 0) {
 			logger.info("Not registering " + this.registration.getServiceId() + " in etcd: no web server port and no "
-					+ EtcdDiscoveryProperties.PREFIX + ".port configured");
+					+ EtcdRegistrationProperties.PREFIX + ".port configured");
 			return;
 		}
 		if (this.registered.compareAndSet(false, true)) {

@@ -1,7 +1,6 @@
 package io.github.etcddiscovery.registry;
 
-import io.github.etcddiscovery.discovery.ConditionalOnEtcdDiscoveryEnabled;
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.client.ConditionalOnEtcdDiscoveryEnabled;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,7 +38,7 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public EtcdRegistration etcdRegistration(EtcdDiscoveryProperties properties, Environment environment,
+	public EtcdRegistration etcdRegistration(EtcdRegistrationProperties properties, Environment environment,
 			InetUtils inetUtils) {
 		return new EtcdRegistrationFactory(properties, environment, inetUtils).create();
 	}
@@ -47,7 +46,7 @@ public class EtcdAutoServiceRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public EtcdAutoServiceRegistration etcdAutoServiceRegistration(EtcdServiceRegistry registry,
-			EtcdRegistration registration, EtcdDiscoveryProperties properties, ApplicationContext context,
+			EtcdRegistration registration, EtcdRegistrationProperties properties, ApplicationContext context,
 			ObjectProvider<EtcdRegistrationCustomizer> customizers,
 			ObjectProvider<RegistrationLifecycle<EtcdRegistration>> lifecycles,
 			ObjectProvider<RegistrationManagementLifecycle<EtcdRegistration>> managementLifecycles,

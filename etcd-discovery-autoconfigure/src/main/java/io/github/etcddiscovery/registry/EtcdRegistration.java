@@ -12,67 +12,58 @@ import org.springframework.cloud.client.serviceregistry.Registration;
 /**
  * This application's own instance, as it is registered. The port may only become known once
  * the web server has started; the status changes through {@link EtcdServiceRegistry#setStatus}.
+ * <p>
+ * What it is (service, id, address, scheme) and the status set by hand are an
+ * {@link EtcdServiceInstance}, replaced on every change; what it adds is the live metadata
+ * map and the application's health, which {@link #toInstance()} folds in.
  */
 public class EtcdRegistration implements Registration {
 
-	private final String serviceId;
-
-	private final String instanceId;
-
-	private final String host;
-
-	private final boolean secure;
+	private volatile EtcdServiceInstance declared;
 
 	private final Map<String, String> metadata;
-
-	private volatile int port;
-
-	private volatile String status = InstanceStatus.UP;
 
 	private volatile boolean healthy = true;
 
 	public EtcdRegistration(String serviceId, String instanceId, String host, int port, boolean secure,
 			Map<String, String> metadata) {
-		this.serviceId = serviceId;
-		this.instanceId = instanceId;
-		this.host = host;
-		this.port = port;
-		this.secure = secure;
+		this.declared = new EtcdServiceInstance(serviceId, instanceId, host, port, secure, InstanceStatus.UP,
+				Map.of());
 		this.metadata = new ConcurrentHashMap<>(metadata);
 	}
 
 	@Override
 	public String getServiceId() {
-		return this.serviceId;
+		return this.declared.getServiceId();
 	}
 
 	@Override
 	public String getInstanceId() {
-		return this.instanceId;
+		return this.declared.getInstanceId();
 	}
 
 	@Override
 	public String getHost() {
-		return this.host;
+		return this.declared.getHost();
 	}
 
 	@Override
 	public int getPort() {
-		return this.port;
+		return this.declared.getPort();
 	}
 
-	public void setPort(int port) {
-		this.port = port;
+	public synchronized void setPort(int port) {
+		this.declared = this.declared.withPort(port);
 	}
 
 	@Override
 	public boolean isSecure() {
-		return this.secure;
+		return this.declared.isSecure();
 	}
 
 	@Override
 	public URI getUri() {
-		return toInstance().getUri();
+		return this.declared.getUri();
 	}
 
 	/**
@@ -97,12 +88,12 @@ public class EtcdRegistration implements Registration {
 	 * that is {@code UP} and the application's health says otherwise, then {@code DOWN}.
 	 */
 	public String getStatus() {
-		String byHand = this.status;
+		String byHand = this.declared.getStatus();
 		return (InstanceStatus.isUp(byHand) && !this.healthy) ? InstanceStatus.DOWN : byHand;
 	}
 
-	void setStatus(String status) {
-		this.status = InstanceStatus.normalize(status);
+	synchronized void setStatus(String status) {
+		this.declared = this.declared.withStatus(status);
 	}
 
 	/** What the application's health says, when it drives the status (opt-in). */
@@ -112,14 +103,14 @@ public class EtcdRegistration implements Registration {
 
 	/** What gets written to etcd right now. */
 	public synchronized EtcdServiceInstance toInstance() {
-		return new EtcdServiceInstance(this.serviceId, this.instanceId, this.host, this.port, this.secure, getStatus(),
-				this.metadata);
+		return this.declared.withStatus(getStatus()).withMetadata(this.metadata);
 	}
 
 	@Override
 	public String toString() {
-		return "EtcdRegistration{" + this.serviceId + "/" + this.instanceId + " " + this.host + ":" + this.port + " "
-				+ this.status + "}";
+		EtcdServiceInstance instance = this.declared;
+		return "EtcdRegistration{" + instance.getServiceId() + "/" + instance.getInstanceId() + " "
+				+ instance.getHost() + ":" + instance.getPort() + " " + instance.getStatus() + "}";
 	}
 
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.core.env.Environment;
@@ -17,13 +16,13 @@ import org.springframework.util.StringUtils;
  */
 public class EtcdRegistrationFactory {
 
-	private final EtcdDiscoveryProperties properties;
+	private final EtcdRegistrationProperties properties;
 
 	private final Environment environment;
 
 	private final InetUtils inetUtils;
 
-	public EtcdRegistrationFactory(EtcdDiscoveryProperties properties, Environment environment, InetUtils inetUtils) {
+	public EtcdRegistrationFactory(EtcdRegistrationProperties properties, Environment environment, InetUtils inetUtils) {
 		this.properties = properties;
 		this.environment = environment;
 		this.inetUtils = inetUtils;
@@ -44,13 +43,13 @@ public class EtcdRegistrationFactory {
 		String name = StringUtils.hasText(this.properties.getServiceName()) ? this.properties.getServiceName()
 				: this.environment.getProperty("spring.application.name");
 		if (!StringUtils.hasText(name)) {
-			throw new InvalidEtcdPropertyException(EtcdDiscoveryProperties.PREFIX + ".service-name", null,
+			throw new InvalidEtcdPropertyException(EtcdRegistrationProperties.PREFIX + ".service-name", null,
 					"this application has no service name to register under",
-					"Set spring.application.name (or " + EtcdDiscoveryProperties.PREFIX
-							+ ".service-name), or turn registration off with " + EtcdDiscoveryProperties.PREFIX
+					"Set spring.application.name (or " + EtcdRegistrationProperties.PREFIX
+							+ ".service-name), or turn registration off with " + EtcdRegistrationProperties.PREFIX
 							+ ".register=false.");
 		}
-		EtcdDiscoveryProperties.requireKeySegment(EtcdDiscoveryProperties.PREFIX + ".service-name", name);
+		EtcdRegistrationProperties.requireKeySegment(EtcdRegistrationProperties.PREFIX + ".service-name", name);
 		return name;
 	}
 

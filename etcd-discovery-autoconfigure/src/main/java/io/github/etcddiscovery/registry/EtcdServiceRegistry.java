@@ -15,8 +15,7 @@ import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.client.EtcdConnectionDetails;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.client.EtcdUnavailableException;
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
-import io.github.etcddiscovery.instance.EtcdInstanceCodec;
+import io.github.etcddiscovery.instance.EtcdKeyspace;
 import io.github.etcddiscovery.instance.InstanceStatus;
 import io.github.etcddiscovery.client.Backoff;
 import io.github.etcddiscovery.lease.LeaseListener;
@@ -44,9 +43,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 
 	private final EtcdConnectionDetails connection;
 
-	private final EtcdDiscoveryProperties properties;
+	private final EtcdRegistrationProperties properties;
 
-	private final EtcdInstanceCodec codec;
+	private final EtcdKeyspace keyspace;
 
 	private final ScheduledExecutorService executor;
 
@@ -79,12 +78,12 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
 
 	public EtcdServiceRegistry(Client client, EtcdProperties etcdProperties, EtcdConnectionDetails connection,
-			EtcdDiscoveryProperties properties) {
+			EtcdRegistrationProperties properties, EtcdKeyspace keyspace) {
 		this.connection = connection;
 		this.client = client;
 		this.etcdProperties = etcdProperties;
 		this.properties = properties;
-		this.codec = new EtcdInstanceCodec(properties.getPrefix());
+		this.keyspace = keyspace;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("etcd-registry-");
 		threads.setDaemon(true);
 		this.executor = Executors.newSingleThreadScheduledExecutor(threads);
@@ -128,7 +127,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 			this.withdrawn.add(key);
 			return;
 		}
-		LeasedKey lease = new LeasedKey(this.client, key, () -> this.codec.encode(registration.toInstance()),
+		LeasedKey lease = new LeasedKey(this.client, key, () -> this.keyspace.codec().encode(registration.toInstance()),
 				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, Backoff.RETRY,
 				Clock.systemUTC());
 		lease.listenWith(this.toListeners);
@@ -150,16 +149,14 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 
 	/** Names who was refused what, and the narrowest grant that fixes it. */
 	private EtcdAccessException refused(EtcdRegistration registration, String key, EtcdAccessException ex) {
-		String namespace = (this.etcdProperties.getNamespace() != null) ? this.etcdProperties.getNamespace() : "";
-		String servicePrefix = namespace + key.substring(0, key.lastIndexOf('/') + 1);
 		String user = (this.connection.getUsername() != null) ? "etcd user '" + this.connection.getUsername() + "'"
 				: "this client (no etcd user configured)";
 		return new EtcdAccessException("Could not register " + registration.getServiceId() + "/"
-				+ registration.getInstanceId() + ": " + user + " may not write " + namespace + key + " ("
+				+ registration.getInstanceId() + ": " + user + " may not write " + this.keyspace.stored(key) + " ("
 				+ ex.getMessage() + ")",
-				"Grant the user's role readwrite on its service's prefix: etcdctl role grant-permission <role> "
-						+ "--prefix=true readwrite " + servicePrefix + " ; or, for an application that only "
-						+ "discovers others, set " + EtcdDiscoveryProperties.PREFIX + ".register=false. "
+				"Grant the user's role readwrite on its service's prefix: "
+						+ this.keyspace.writeGrant(registration.getServiceId()) + " ; or, for an application that only "
+						+ "discovers others, set " + EtcdRegistrationProperties.PREFIX + ".register=false. "
 						+ "See the Security section of the etcd-discovery README.",
 				ex);
 	}
@@ -273,7 +270,7 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 	}
 
 	private String keyOf(EtcdRegistration registration) {
-		return this.codec.key(registration.getServiceId(), registration.getInstanceId());
+		return this.keyspace.key(registration.getServiceId(), registration.getInstanceId());
 	}
 
 	public List<LeaseSnapshot> leases() {

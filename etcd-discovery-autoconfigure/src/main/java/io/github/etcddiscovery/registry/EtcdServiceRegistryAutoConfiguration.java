@@ -5,7 +5,8 @@ import io.github.etcddiscovery.client.ConditionalOnEtcdEnabled;
 import io.github.etcddiscovery.client.EtcdClientAutoConfiguration;
 import io.github.etcddiscovery.client.EtcdConnectionDetails;
 import io.github.etcddiscovery.client.EtcdProperties;
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.instance.EtcdKeyspace;
+import io.github.etcddiscovery.instance.EtcdKeyspaceAutoConfiguration;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -21,19 +22,19 @@ import org.springframework.context.annotation.Bean;
  * The {@link org.springframework.cloud.client.serviceregistry.ServiceRegistry}; before Spring
  * Cloud's own auto-configuration so that {@code /actuator/serviceregistry} finds it.
  */
-@AutoConfiguration(after = EtcdClientAutoConfiguration.class, before = ServiceRegistryAutoConfiguration.class)
+@AutoConfiguration(after = { EtcdClientAutoConfiguration.class, EtcdKeyspaceAutoConfiguration.class }, before = ServiceRegistryAutoConfiguration.class)
 @ConditionalOnEtcdEnabled
 @ConditionalOnProperty(name = "spring.cloud.service-registry.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(EtcdDiscoveryProperties.class)
+@EnableConfigurationProperties(EtcdRegistrationProperties.class)
 public class EtcdServiceRegistryAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	public EtcdServiceRegistry etcdServiceRegistry(Client client, EtcdProperties etcdProperties,
-			EtcdConnectionDetails connection, EtcdDiscoveryProperties properties,
-			ObjectProvider<ObservationRegistry> observations) {
-		properties.validate();
-		EtcdServiceRegistry registry = new EtcdServiceRegistry(client, etcdProperties, connection, properties);
+			EtcdConnectionDetails connection, EtcdRegistrationProperties properties,
+			EtcdKeyspace keyspace, ObjectProvider<ObservationRegistry> observations) {
+		EtcdServiceRegistry registry = new EtcdServiceRegistry(client, etcdProperties, connection, properties,
+				keyspace);
 		observations.ifAvailable(registry::setObservationRegistry);
 		return registry;
 	}

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -25,9 +24,9 @@ public class MetadataRefreshListener implements ApplicationListener<EnvironmentC
 
 	private static final Log logger = LogFactory.getLog(MetadataRefreshListener.class);
 
-	private static final String METADATA = EtcdDiscoveryProperties.PREFIX + ".metadata";
+	private static final String METADATA = EtcdRegistrationProperties.PREFIX + ".metadata";
 
-	private static final String ZONE = EtcdDiscoveryProperties.PREFIX + ".zone";
+	private static final String ZONE = EtcdRegistrationProperties.PREFIX + ".zone";
 
 	private final EtcdServiceRegistry registry;
 

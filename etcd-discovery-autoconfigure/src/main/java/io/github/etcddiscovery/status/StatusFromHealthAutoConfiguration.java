@@ -34,7 +34,6 @@ public class StatusFromHealthAutoConfiguration {
 	public HealthDrivenStatus etcdHealthDrivenStatus(EtcdServiceRegistry registry,
 			EtcdAutoServiceRegistration autoRegistration, ObjectProvider<HealthEndpoint> health,
 			ObjectProvider<ApplicationAvailability> availability, StatusFromHealthProperties properties) {
-		properties.validate();
 		HealthEndpoint endpoint = health.getIfAvailable();
 		if (endpoint == null) {
 			throw new InvalidEtcdPropertyException(

@@ -3,6 +3,7 @@ package io.github.etcddiscovery.status;
 import java.time.Duration;
 
 import io.github.etcddiscovery.client.InvalidEtcdPropertyException;
+import io.github.etcddiscovery.client.SelfValidatingProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Whether and how the application's health drives its registered status.
  */
 @ConfigurationProperties(StatusFromHealthProperties.PREFIX)
-public class StatusFromHealthProperties {
+public class StatusFromHealthProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = "spring.cloud.etcd.discovery.status-from-health";
 
@@ -62,7 +63,8 @@ public class StatusFromHealthProperties {
 	}
 
 	/** Checks run every interval / 3: below 300 ms that would be a busy loop on the health endpoint. */
-	public void validate() {
+	@Override
+	protected void check() {
 		if (this.interval == null || this.interval.compareTo(Duration.ofMillis(300)) < 0) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".interval", this.interval,
 					"it must be at least 300ms: health is checked three times per interval",

@@ -1,14 +1,23 @@
 package io.github.etcddiscovery.diagnostics;
 
+import java.time.Duration;
+
+import io.github.etcddiscovery.client.EtcdProperties;
+import io.github.etcddiscovery.registry.EtcdRegistrationProperties;
 import io.github.etcddiscovery.test.SharedEtcd;
 import io.github.etcddiscovery.testapp.TestApp;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +53,51 @@ class BadConfigurationTest {
 		assertThatThrownBy(app::run).hasStackTraceContaining(property);
 		assertThat(output).contains("APPLICATION FAILED TO START", "The etcd discovery setting '" + property + "'",
 				problem, action);
+	}
+
+	/**
+	 * Properties classes check themselves when Boot binds them, so a bean of one the user
+	 * defines is checked as ours is, with the same report.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = {
+			"registration|spring.cloud.etcd.discovery.ttl|shorter than 2s|Set spring.cloud.etcd.discovery.ttl to 2s or more",
+			"connection|spring.cloud.etcd.request-timeout|must be positive|positive duration" })
+	void aUserBeanOfOurPropertiesIsCheckedToo(String bean, String property, String problem, String action,
+			CapturedOutput output) {
+		SpringApplicationBuilder app = new SpringApplicationBuilder(TestApp.class, UserProperties.class)
+			.properties("server.port=0", "spring.application.name=orders",
+					"spring.cloud.etcd.endpoints=" + SharedEtcd.get().clientEndpoint(),
+					"spring.cloud.etcd.discovery.host=127.0.0.1", "spring.cloud.etcd.discovery.prefix=/bad-config",
+					"spring.main.banner-mode=off", "user-properties=" + bean);
+
+		assertThatThrownBy(app::run).hasStackTraceContaining(property)
+			.hasStackTraceContaining(BindValidationException.class.getName());
+		assertThat(output).contains("APPLICATION FAILED TO START", "The etcd discovery setting '" + property + "'",
+				problem, action);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserProperties {
+
+		@Bean
+		@Primary
+		@ConditionalOnProperty(name = "user-properties", havingValue = "registration")
+		EtcdRegistrationProperties userRegistrationProperties() {
+			EtcdRegistrationProperties properties = new EtcdRegistrationProperties();
+			properties.setTtl(Duration.ofSeconds(1));
+			return properties;
+		}
+
+		@Bean
+		@Primary
+		@ConditionalOnProperty(name = "user-properties", havingValue = "connection")
+		EtcdProperties userEtcdProperties() {
+			EtcdProperties properties = new EtcdProperties();
+			properties.setRequestTimeout(Duration.ZERO);
+			return properties;
+		}
+
 	}
 
 }

@@ -25,6 +25,7 @@ import io.github.etcddiscovery.benchmarks.systems.Servers;
 import io.github.etcddiscovery.client.EtcdProperties;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
+import io.github.etcddiscovery.instance.EtcdKeyspace;
 import io.github.etcddiscovery.mirror.PrefixMirror;
 import org.openjdk.jol.info.GraphLayout;
 
@@ -58,16 +59,16 @@ public final class Scale {
 		int instances = data.instances();
 		String system = "etcd-discovery (" + instances + " instances, " + data.services() + " services)";
 		EtcdDiscoveryProperties properties = new EtcdDiscoveryProperties();
-		properties.setPrefix(prefix);
 		properties.setResyncInterval(Duration.ofHours(1));
 		EtcdProperties etcdProperties = new EtcdProperties();
+		EtcdKeyspace keyspace = new EtcdKeyspace(null, prefix);
 
 		Samples cold = new Samples();
 		Samples listing = new Samples();
 		int runs = Math.max(1, profile.overheadRuns());
 		for (int run = 0; run < runs + 1; run++) {
 			long listed = listAll(client, prefix);
-			EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties);
+			EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties, keyspace);
 			long start = System.nanoTime();
 			cache.afterPropertiesSet();
 			long synced = System.nanoTime() - start;
@@ -84,7 +85,7 @@ public final class Scale {
 		report.add(Figure.of(SECTION, system, "cold sync (list, decode, snapshots, watch)", "ms", cold,
 				"paged listing", listing));
 
-		EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties);
+		EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties, keyspace);
 		cache.afterPropertiesSet();
 		try {
 			Samples heap = new Samples();

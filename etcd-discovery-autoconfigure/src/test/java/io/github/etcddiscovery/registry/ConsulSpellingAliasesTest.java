@@ -1,4 +1,4 @@
-package io.github.etcddiscovery.discovery;
+package io.github.etcddiscovery.registry;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class ConsulSpellingAliasesTest {
 			.withPropertyValues("spring.cloud.etcd.discovery.hostname=127.0.0.1",
 					"spring.cloud.etcd.discovery.instance-zone=eu-1")
 			.run((context) -> {
-				EtcdDiscoveryProperties properties = context.getBean(EtcdDiscoveryProperties.class);
+				EtcdRegistrationProperties properties = context.getBean(EtcdRegistrationProperties.class);
 				assertThat(properties.getHost()).isEqualTo("127.0.0.1");
 				assertThat(properties.getZone()).isEqualTo("eu-1");
 			});
@@ -36,14 +36,14 @@ class ConsulSpellingAliasesTest {
 					"spring.cloud.etcd.discovery.hostname=127.0.0.2", "spring.cloud.etcd.discovery.host=127.0.0.1",
 					"spring.cloud.etcd.discovery.zone=eu-2")
 			.run((context) -> {
-				EtcdDiscoveryProperties properties = context.getBean(EtcdDiscoveryProperties.class);
+				EtcdRegistrationProperties properties = context.getBean(EtcdRegistrationProperties.class);
 				assertThat(properties.getHost()).isEqualTo("127.0.0.1");
 				assertThat(properties.getZone()).isEqualTo("eu-2");
 			});
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(EtcdDiscoveryProperties.class)
+	@EnableConfigurationProperties(EtcdRegistrationProperties.class)
 	static class Bind {
 
 	}
