@@ -47,11 +47,19 @@ public final class Benchmarks {
 			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
 			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
 			propagation(servers, report, profile);
+			// The peers' defaults wait for caches of 30-90 s (a Eureka crash for minutes), mostly
+			// idle: they run on their own servers while the short scenarios go on, so that the run
+			// takes the longest of them rather than their sum. The overhead figure waits for them,
+			// since it times startups and calls.
+			List<Thread> waiting = defaults(servers, report, profile);
 			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
 			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
 			attempt(report, "3. Crash: Eureka fastest", () -> Crash.run(servers, report, Registry.EUREKA_FASTEST, profile.smoke()));
 			attempt(report, "4. Rolling restart: etcd",
 					() -> RollingRestart.run(servers, report, Registry.ETCD, Duration.ofSeconds(60)));
+			for (Thread thread : waiting) {
+				thread.join();
+			}
 			attempt(report, "7. Overhead", () -> Overhead.run(servers, report, profile));
 		}
 		ResultsWriter.write(report, profile, dir, started, loadBefore);
@@ -70,8 +78,10 @@ public final class Benchmarks {
 				() -> propagation.run(Registry.ZOOKEEPER_FASTEST, Math.max(1, profile.propagationCycles() * 2 / 5), warmup));
 		attempt(report, "2. Propagation: Eureka fastest",
 				() -> propagation.run(Registry.EUREKA_FASTEST, profile.eurekaCycles(), profile.smoke() ? 0 : 2));
-		// The defaults wait for caches of 30-90 s (a Eureka crash for minutes): all at once, on
-		// their own servers, so that the run takes the longest of them rather than their sum.
+	}
+
+	private static List<Thread> defaults(Servers servers, Report report, Profile profile) {
+		Propagation propagation = new Propagation(servers, report);
 		List<Thread> waiting = new ArrayList<>();
 		waiting.add(inParallel(report, "2. Propagation: Zookeeper defaults",
 				() -> propagation.run(Registry.ZOOKEEPER_DEFAULTS, profile.defaultCycles(), 0)));
@@ -85,9 +95,7 @@ public final class Benchmarks {
 			waiting.add(inParallel(report, "4. Rolling restart: Eureka defaults",
 					() -> RollingRestart.run(servers, report, Registry.EUREKA_DEFAULTS, Duration.ofSeconds(200))));
 		}
-		for (Thread thread : waiting) {
-			thread.join();
-		}
+		return waiting;
 	}
 
 	private static Thread inParallel(Report report, String section, Step step) {
