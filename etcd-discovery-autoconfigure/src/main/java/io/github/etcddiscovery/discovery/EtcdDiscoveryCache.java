@@ -1,8 +1,10 @@
 package io.github.etcddiscovery.discovery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.client.EtcdAccessException;
@@ -19,49 +21,68 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 
 /**
- * The local view of every instance under the prefix, kept current by an etcd watch, so that
- * lookups never touch the network: the bean that the discovery clients, the load balancer,
- * health, metrics and the actuator read.
+ * The local view of the instances this application discovers, kept current by etcd
+ * watches, so that lookups never touch the network: the bean that the discovery clients,
+ * the load balancer, health, metrics and the actuator read.
  * <p>
- * Two parts do the work: a {@link PrefixMirror} lists the prefix, watches it, lists again
- * when a watch ends or drifts, and knows nothing of services; a {@link ServiceView} decodes
- * what it is given, indexes it and hands out immutable snapshots. Both change only on the
- * mirror's own thread.
+ * What it holds depends on {@code spring.cloud.etcd.discovery.watch}: with {@code all}, a
+ * {@link PrefixMirror} of the whole prefix ({@link FullView}); with {@code per-service}, one
+ * mirror per service from its first {@link #lookup lookup} on ({@link ServiceWatches}). A
+ * mirror lists its prefix, watches it, lists again when a watch ends or drifts, and knows
+ * nothing of services; a {@link ServiceView} decodes what it is given, indexes it and hands
+ * out immutable snapshots. Each changes only on its mirror's own thread. Listeners and
+ * observers are told by every view.
  */
 public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
-
-	private final EtcdProperties etcdProperties;
 
 	private final String prefix;
 
 	/** What to do when etcd refuses this user the prefix. */
 	private final String readPermissionHint;
 
-	private final ServiceView view;
+	private final List<ServiceChangeListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final PrefixMirror mirror;
+	private final List<EtcdViewObserver> observers = new CopyOnWriteArrayList<>();
+
+	private final EtcdDiscoveryProperties.Watch mode;
+
+	private final HeldView held;
 
 	public EtcdDiscoveryCache(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties,
 			EtcdKeyspace keyspace) {
-		this.etcdProperties = etcdProperties;
 		this.prefix = keyspace.keyPrefix();
 		this.readPermissionHint = "Grant the etcd user's role read on the discovery prefix: " + keyspace.readGrant()
 				+ " . See the Security section of the etcd-discovery README.";
-		this.view = new ServiceView(keyspace.codec());
-		this.mirror = new PrefixMirror(new EtcdPrefixSource(client, this.prefix, etcdProperties.getRequestTimeout()),
-				this.view, new MirrorSettings("etcd discovery view", "etcd-discovery-", properties.getResyncInterval()));
+		this.mode = properties.getWatch();
+		Duration timeout = etcdProperties.getRequestTimeout();
+		if (this.mode == EtcdDiscoveryProperties.Watch.PER_SERVICE) {
+			this.held = new ServiceWatches((spelling) -> {
+				ServiceView view = new ServiceView(keyspace.codec(), this.listeners, this.observers);
+				String servicePrefix = ServiceWatches.prefixOf(this.prefix, spelling);
+				PrefixMirror mirror = new PrefixMirror(new EtcdPrefixSource(client, servicePrefix, timeout), view,
+						new MirrorSettings("etcd discovery view of " + spelling, "etcd-discovery-" + spelling + "-",
+								properties.getResyncInterval()));
+				return new ServiceWatch.Part(spelling, mirror, view);
+			}, new ServiceNames(client, this.prefix, timeout), timeout);
+		}
+		else {
+			ServiceView view = new ServiceView(keyspace.codec(), this.listeners, this.observers);
+			this.held = new FullView(new PrefixMirror(new EtcdPrefixSource(client, this.prefix, timeout), view,
+					new MirrorSettings("etcd discovery view", "etcd-discovery-", properties.getResyncInterval())),
+					view, timeout.multipliedBy(2));
+		}
 	}
 
 	/**
-	 * Loads the view before the application uses it. When etcd does not answer within the
-	 * request timeout, startup goes on with an empty view that fills in as soon as it does;
-	 * when etcd answers that this user may not read the prefix, startup fails, since
-	 * discovery would never work.
+	 * Loads the view before the application uses it (with {@code per-service}, only checks that
+	 * the prefix may be read). When etcd does not answer within the request timeout, startup
+	 * goes on with an empty view that fills in as soon as it does; when etcd answers that this
+	 * user may not read the prefix, startup fails, since discovery would never work.
 	 */
 	@Override
 	public void afterPropertiesSet() {
 		try {
-			this.mirror.start(this.etcdProperties.getRequestTimeout().multipliedBy(2));
+			this.held.start();
 		}
 		catch (EtcdAccessException refusal) {
 			String action = !refusal.isPermissionDenied() ? refusal.getAction() : this.readPermissionHint;
@@ -72,35 +93,63 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.mirror.close();
+		this.held.close();
 	}
 
-	/** All instances of a service, whatever their status; service ids match ignoring case. */
+	/**
+	 * All instances of a service, whatever their status, as a discovery client answers them;
+	 * service ids match ignoring case. With {@code watch=per-service}, the first lookup of a
+	 * service starts watching it and waits for its first listing, at most the request timeout.
+	 */
+	public List<EtcdServiceInstance> lookup(String serviceId) {
+		return this.held.lookup(serviceId);
+	}
+
+	/** Whether {@link #lookup} of the service is a read of memory, which never waits. */
+	public boolean holds(String serviceId) {
+		return this.held.holds(serviceId);
+	}
+
+	/** The instances held for a service, whatever their status, from memory: never starts a watch. */
 	public List<EtcdServiceInstance> instances(String serviceId) {
-		return this.view.instances(serviceId);
+		return this.held.instances(serviceId);
 	}
 
-	/** Ids of the services that have at least one instance. */
+	/** Ids of the services held that have at least one instance: every service with {@code watch=all}. */
 	public List<String> services() {
-		return this.view.services();
+		return this.held.services();
+	}
+
+	/**
+	 * Ids of every service with at least one instance, as {@code getServices()} answers them:
+	 * from memory with {@code watch=all}; with {@code per-service}, a keys-only read of the
+	 * prefix, or the services held when etcd does not answer.
+	 */
+	public List<String> listServices() {
+		return this.held.listServices();
+	}
+
+	/** What this cache holds: everything, or only the services looked up. */
+	public EtcdDiscoveryProperties.Watch mode() {
+		return this.mode;
 	}
 
 	public void addListener(ServiceChangeListener listener) {
-		this.view.addListener(listener);
+		this.listeners.add(listener);
 	}
 
 	public void removeListener(ServiceChangeListener listener) {
-		this.view.removeListener(listener);
+		this.listeners.remove(listener);
 	}
 
 	/** Told how the view follows etcd from now on. */
 	public void addObserver(EtcdViewObserver observer) {
-		this.view.addObserver(observer);
+		this.observers.add(observer);
 	}
 
 	/** How the view follows etcd right now, all of it read at one moment. */
 	public MirrorState state() {
-		return this.mirror.state();
+		return this.held.state();
 	}
 
 	/**
@@ -128,10 +177,11 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	/**
 	 * Completes with the revision of the first view listed from etcd: at once when etcd
-	 * answered during startup, otherwise as soon as it does.
+	 * answered during startup, otherwise as soon as it does (with {@code per-service}, the
+	 * startup check of the prefix, a first listing of a service or a getServices() answer).
 	 */
 	public CompletionStage<Long> firstViewLoaded() {
-		return this.mirror.firstListing();
+		return this.held.firstLoaded();
 	}
 
 	public @Nullable Instant getLastSync() {
@@ -144,7 +194,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	/** Test hook: forget the watch as if its events were lost, without listing again. */
 	void dropWatchForTest() {
-		this.mirror.dropWatchForTest();
+		this.held.dropWatchForTest();
 	}
 
 	/** The form in which service ids are kept and told to listeners: ids match ignoring case. */

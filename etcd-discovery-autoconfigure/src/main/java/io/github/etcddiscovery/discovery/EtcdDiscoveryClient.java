@@ -6,7 +6,8 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
- * Answers from the {@link EtcdDiscoveryCache}: no lookup touches the network.
+ * Answers from the {@link EtcdDiscoveryCache}: no lookup touches the network, except the
+ * first of each service with {@code watch=per-service}, which starts its watch.
  */
 public class EtcdDiscoveryClient implements DiscoveryClient {
 
@@ -32,13 +33,28 @@ public class EtcdDiscoveryClient implements DiscoveryClient {
 	 */
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
-		return this.answers.answer(serviceId, this.cache.instances(serviceId),
+		return this.answers.answer(serviceId, this.cache.lookup(serviceId),
 				this.properties.isIncludeNotUpInstances());
 	}
 
+	/**
+	 * Every service with at least one instance: from memory with {@code watch=all}; with
+	 * {@code per-service}, a keys-only read of the prefix (the services held when etcd does
+	 * not answer).
+	 */
 	@Override
 	public List<String> getServices() {
-		return this.cache.services();
+		return this.cache.listServices();
+	}
+
+	/** Whether {@link #getInstances} of the service answers from memory, without waiting. */
+	boolean answersFromMemory(String serviceId) {
+		return this.cache.holds(serviceId);
+	}
+
+	/** Whether {@link #getServices} answers from memory, without asking etcd. */
+	boolean listsFromMemory() {
+		return this.cache.mode() == EtcdDiscoveryProperties.Watch.ALL;
 	}
 
 	/**

@@ -42,6 +42,14 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 	 */
 	private int order = 0;
 
+	/**
+	 * What this application holds in memory: "all" mirrors every instance under the prefix
+	 * with one watch, started with the application; "per-service" watches only the services
+	 * it looks up, each from its first lookup on, and answers getServices() with a keys-only
+	 * read of the prefix.
+	 */
+	private Watch watch = Watch.ALL;
+
 	@Override
 	protected void check() {
 		if (this.resyncInterval == null || this.resyncInterval.isZero() || this.resyncInterval.isNegative()) {
@@ -74,6 +82,14 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 		this.resyncInterval = resyncInterval;
 	}
 
+	public Watch getWatch() {
+		return this.watch;
+	}
+
+	public void setWatch(Watch watch) {
+		this.watch = watch;
+	}
+
 	public int getOrder() {
 		return this.order;
 	}
@@ -82,11 +98,22 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 		this.order = order;
 	}
 
+	/** What the discovery view holds, set by {@code spring.cloud.etcd.discovery.watch}. */
+	public enum Watch {
+
+		/** Every instance under the prefix, with one watch started with the application. */
+		ALL,
+
+		/** Only the services this application looks up, each with its own watch from its first lookup. */
+		PER_SERVICE
+
+	}
+
 	@Override
 	public String toString() {
 		return "EtcdDiscoveryProperties{enabled=" + this.enabled + ", includeNotUpInstances="
 				+ this.includeNotUpInstances + ", resyncInterval=" + this.resyncInterval + ", order=" + this.order
-				+ "}";
+				+ ", watch=" + this.watch + "}";
 	}
 
 }

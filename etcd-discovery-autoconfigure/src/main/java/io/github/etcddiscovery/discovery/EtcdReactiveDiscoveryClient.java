@@ -1,12 +1,15 @@
 package io.github.etcddiscovery.discovery;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 
 /**
- * The reactive face of {@link EtcdDiscoveryClient}; as it never blocks, it just defers to it.
+ * The reactive face of {@link EtcdDiscoveryClient}: it defers to it, and moves the calls
+ * that may ask etcd ({@code watch=per-service}) off the caller's thread.
  */
 public class EtcdReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 
@@ -21,14 +24,32 @@ public class EtcdReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 		return "etcd reactive discovery client";
 	}
 
+	/**
+	 * From memory; the first lookup of a service with {@code watch=per-service}, which waits
+	 * for its first listing, runs on a thread that may block.
+	 */
 	@Override
 	public Flux<ServiceInstance> getInstances(String serviceId) {
-		return Flux.defer(() -> Flux.fromIterable(this.delegate.getInstances(serviceId)));
+		return Flux.defer(() -> {
+			if (this.delegate.answersFromMemory(serviceId)) {
+				return Flux.fromIterable(this.delegate.getInstances(serviceId));
+			}
+			return Mono.fromCallable(() -> this.delegate.getInstances(serviceId))
+				.subscribeOn(Schedulers.boundedElastic())
+				.flatMapIterable((instances) -> instances);
+		});
 	}
 
 	@Override
 	public Flux<String> getServices() {
-		return Flux.defer(() -> Flux.fromIterable(this.delegate.getServices()));
+		return Flux.defer(() -> {
+			if (this.delegate.listsFromMemory()) {
+				return Flux.fromIterable(this.delegate.getServices());
+			}
+			return Mono.fromCallable(this.delegate::getServices)
+				.subscribeOn(Schedulers.boundedElastic())
+				.flatMapIterable((services) -> services);
+		});
 	}
 
 	@Override

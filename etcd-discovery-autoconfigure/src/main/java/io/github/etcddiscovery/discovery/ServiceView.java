@@ -35,9 +35,9 @@ final class ServiceView implements MirrorListener {
 
 	private final EtcdInstanceCodec codec;
 
-	private final List<ServiceChangeListener> listeners = new CopyOnWriteArrayList<>();
+	private final List<ServiceChangeListener> listeners;
 
-	private final List<EtcdViewObserver> observers = new CopyOnWriteArrayList<>();
+	private final List<EtcdViewObserver> observers;
 
 	private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
@@ -47,7 +47,17 @@ final class ServiceView implements MirrorListener {
 	private final Set<String> badKeys = new HashSet<>();
 
 	ServiceView(EtcdInstanceCodec codec) {
+		this(codec, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+	}
+
+	/**
+	 * A view that tells the given lists, which other views may share: the per-service watches
+	 * have one view per service and one set of listeners for all of them.
+	 */
+	ServiceView(EtcdInstanceCodec codec, List<ServiceChangeListener> listeners, List<EtcdViewObserver> observers) {
 		this.codec = codec;
+		this.listeners = listeners;
+		this.observers = observers;
 	}
 
 	/** All instances of a service, whatever their status; service ids match ignoring case. */

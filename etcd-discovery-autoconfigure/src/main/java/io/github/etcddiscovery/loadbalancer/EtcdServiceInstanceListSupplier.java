@@ -71,6 +71,8 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		this.cache = cache;
 		// Listen first, then read: a change in between is read twice, never missed.
 		cache.addListener(this.listener);
+		// With watch=per-service, starts watching the service (waiting for its first listing).
+		cache.lookup(serviceId);
 		refresh();
 	}
 
