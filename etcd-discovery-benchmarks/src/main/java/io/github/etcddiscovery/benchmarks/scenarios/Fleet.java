@@ -25,7 +25,8 @@ import io.github.etcddiscovery.benchmarks.systems.Servers;
  * (plain jetcd watches spread over a few clients, with previous values as the starter asks),
  * in two shapes: each mirroring the whole prefix (what the starter does today), or each
  * watching only five services (a per-service watch). A phase with no watchers is the
- * baseline; the same churn runs in every phase.
+ * baseline; the same churn runs in every phase. {@link StarterFleet} then measures the
+ * starter's own two modes under the same churn.
  */
 public final class Fleet {
 
@@ -64,9 +65,10 @@ public final class Fleet {
 				+ "1,000 apps: %.1f MB/s. The apps' heap: apps x instances x the retained bytes per instance of figure 5.",
 				mirror.bytesPerEvent() / watchers, 100 * 100 * mirror.bytesPerEvent() / watchers / 1e6,
 				100 * 1000 * mirror.bytesPerEvent() / watchers / 1e6));
+		StarterFleet.run(endpoint, data, report, profile, rate, churn, none);
 	}
 
-	private static void add(Report report, String system, String label, Phase phase, Phase baseline) {
+	static void add(Report report, String system, String label, Phase phase, Phase baseline) {
 		report.add(figure(system, label + ": etcd CPU per 1,000 changes", "ms", phase.cpuMillisPerThousand(),
 				baseline == null ? Double.NaN : baseline.cpuMillisPerThousand()));
 		report.add(figure(system, label + ": bytes sent by etcd per change", "B", phase.bytesPerEvent(),
@@ -82,7 +84,7 @@ public final class Fleet {
 				baseline);
 	}
 
-	private record Phase(double cpuMillisPerThousand, double bytesPerEvent, double residentMb, double watchers) {
+	record Phase(double cpuMillisPerThousand, double bytesPerEvent, double residentMb, double watchers) {
 	}
 
 	private static Phase phase(String endpoint, ScaleData data, int rate, Duration churn, int watchers,
@@ -112,18 +114,23 @@ public final class Fleet {
 								Watch.listener(response -> events.addAndGet(response.getEvents().size()))));
 				}
 			}
-			Thread.sleep(1000);
-			EtcdMetrics before = EtcdMetrics.read(endpoint);
-			long changes = churn(data, rate, churn);
-			Thread.sleep(500);
-			EtcdMetrics after = EtcdMetrics.read(endpoint);
-			return new Phase((after.cpuSeconds() - before.cpuSeconds()) * 1e6 / changes,
-					(after.sentBytes() - before.sentBytes()) / changes, after.residentBytes() / 1e6, after.watchers());
+			return measure(endpoint, data, rate, churn);
 		}
 		finally {
 			watches.forEach(Watch.Watcher::close);
 			clients.forEach(Client::close);
 		}
+	}
+
+	/** etcd's cost of the churn with whatever watches are open now. */
+	static Phase measure(String endpoint, ScaleData data, int rate, Duration churn) throws Exception {
+		Thread.sleep(1000);
+		EtcdMetrics before = EtcdMetrics.read(endpoint);
+		long changes = churn(data, rate, churn);
+		Thread.sleep(500);
+		EtcdMetrics after = EtcdMetrics.read(endpoint);
+		return new Phase((after.cpuSeconds() - before.cpuSeconds()) * 1e6 / changes,
+				(after.sentBytes() - before.sentBytes()) / changes, after.residentBytes() / 1e6, after.watchers());
 	}
 
 	/** Changes random instances at {@code rate} per second for {@code time}; returns how many. */

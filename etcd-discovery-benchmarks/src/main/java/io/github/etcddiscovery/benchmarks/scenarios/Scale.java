@@ -1,6 +1,5 @@
 package io.github.etcddiscovery.benchmarks.scenarios;
 
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryProperties;
 import io.github.etcddiscovery.instance.EtcdKeyspace;
 import io.github.etcddiscovery.mirror.PrefixMirror;
-import org.openjdk.jol.info.GraphLayout;
 
 /**
  * Figure 5: one new application facing a large registry (10 instances per service, 1,000
@@ -89,7 +87,7 @@ public final class Scale {
 		cache.afterPropertiesSet();
 		try {
 			Samples heap = new Samples();
-			heap.add((double) retained(cache) / instances);
+			heap.add((double) ViewHeap.retained(cache) / instances);
 			Samples etcdBytes = new Samples();
 			etcdBytes.add((double) data.bytes() / instances);
 			report.add(Figure.baseline(SECTION, "etcd", "floor: key + value bytes per instance in etcd", "B",
@@ -124,26 +122,10 @@ public final class Scale {
 		}
 	}
 
-	/** The cache's view: its snapshots, its index and its bad keys, not the client or the mirror's thread. */
-	private static long retained(EtcdDiscoveryCache cache) throws ReflectiveOperationException {
-		Object view = field(cache, "view");
-		List<Object> roots = new ArrayList<>();
-		for (String name : List.of("snapshot", "index", "badKeys")) {
-			roots.add(field(view, name));
-		}
-		return GraphLayout.parseInstance(roots.toArray()).totalSize();
-	}
-
-	private static Object field(Object owner, String name) throws ReflectiveOperationException {
-		Field field = owner.getClass().getDeclaredField(name);
-		field.setAccessible(true);
-		return field.get(owner);
-	}
-
 	/** The periodic check run on the cache's own thread, as its schedule runs it. */
 	private static void driftCheck(Client client, String prefix, EtcdDiscoveryCache cache, Report report,
 			String system, int runs) throws Exception {
-		PrefixMirror mirror = (PrefixMirror) field(cache, "mirror");
+		PrefixMirror mirror = ViewHeap.fullMirror(cache);
 		ByteSequence key = ByteSequence.from(prefix + "/", StandardCharsets.UTF_8);
 		Samples checks = new Samples();
 		Samples counts = new Samples();
