@@ -27,7 +27,7 @@ import io.github.etcddiscovery.client.EtcdFutures;
  */
 final class ServiceNames {
 
-	static final int PAGE_SIZE = 500;
+	static final int PAGE_SIZE = 5000;
 
 	private final Client client;
 

@@ -32,7 +32,7 @@ public final class Benchmarks {
 	public static void main(String[] args) throws Exception {
 		Profile profile = Profile.named((args.length > 0) ? args[0] : "quick");
 		Path dir = Path.of((args.length > 1) ? args[1] : ".");
-		Report report = run(profile);
+		Report report = run(profile, dir);
 		System.out.println("[benchmark] wrote " + dir.resolve("RESULTS.md"));
 		System.exit(report.errors().isEmpty() ? 0 : 1);
 	}
@@ -64,10 +64,6 @@ public final class Benchmarks {
 		}
 		ResultsWriter.write(report, profile, dir, started, loadBefore);
 		return report;
-	}
-
-	private static Report run(Profile profile) throws Exception {
-		return run(profile, Path.of("."));
 	}
 
 	private static void propagation(Servers servers, Report report, Profile profile) throws InterruptedException {
