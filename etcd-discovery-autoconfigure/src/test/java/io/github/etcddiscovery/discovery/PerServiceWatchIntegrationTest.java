@@ -3,11 +3,13 @@ package io.github.etcddiscovery.discovery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.etcddiscovery.discoveryonly.DiscoveryOnlyApp;
 import io.github.etcddiscovery.test.EtcdServer;
 import io.github.etcddiscovery.testapp.ActuatorHealth;
 import io.github.etcddiscovery.testapp.TestApps;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +18,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +122,26 @@ class PerServiceWatchIntegrationTest {
 		assertThat(health.body().toString()).contains("\"watching\":true").contains("\"services\":1");
 		String view = TestApps.get(caller, "/actuator/etcd").body();
 		assertThat(view).contains("\"orders\"").doesNotContain("\"gateway\":[");
+	}
+
+	@Test
+	void heartbeatEventsAndMetricsFollowTheServicesHeld() {
+		this.apps.start("orders");
+		ConfigurableApplicationContext caller = this.apps.start("gateway", PER_SERVICE);
+		List<HeartbeatEvent> heartbeats = new CopyOnWriteArrayList<>();
+		caller.addApplicationListener((ApplicationListener<HeartbeatEvent>) heartbeats::add);
+		MeterRegistry meters = caller.getBean(MeterRegistry.class);
+		assertThat(meters.get("etcd.discovery.services").gauge().value()).isZero();
+
+		caller.getBean(EtcdDiscoveryClient.class).getInstances("orders");
+		assertThat(meters.get("etcd.discovery.services").gauge().value()).isEqualTo(1);
+		await().until(() -> !heartbeats.isEmpty());
+		heartbeats.clear();
+		this.apps.start("orders");
+
+		await().until(() -> meters.get("etcd.discovery.instances").gauge().value() == 2);
+		await().until(() -> !heartbeats.isEmpty());
+		assertThat(meters.get("etcd.discovery.watching").gauge().value()).isEqualTo(1);
 	}
 
 	@Test
