@@ -80,6 +80,14 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 		return this.view.instances(serviceId);
 	}
 
+	/**
+	 * A service's instances as lookups answer them, built once per change of the service;
+	 * service ids match ignoring case.
+	 */
+	public ServiceInstances lookup(String serviceId) {
+		return this.view.lookup(serviceId);
+	}
+
 	/** Ids of the services that have at least one instance. */
 	public List<String> services() {
 		return this.view.services();

@@ -6,15 +6,14 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
- * Answers from the {@link EtcdDiscoveryCache}: no lookup touches the network.
+ * Answers from the {@link EtcdDiscoveryCache}: no lookup touches the network, and each one
+ * is a map read of answers the cache built when the service last changed.
  */
 public class EtcdDiscoveryClient implements DiscoveryClient {
 
 	private final EtcdDiscoveryCache cache;
 
 	private final EtcdDiscoveryProperties properties;
-
-	private final InstanceListMemo answers = new InstanceListMemo();
 
 	public EtcdDiscoveryClient(EtcdDiscoveryCache cache, EtcdDiscoveryProperties properties) {
 		this.cache = cache;
@@ -32,8 +31,7 @@ public class EtcdDiscoveryClient implements DiscoveryClient {
 	 */
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
-		return this.answers.answer(serviceId, this.cache.instances(serviceId),
-				this.properties.isIncludeNotUpInstances());
+		return this.cache.lookup(serviceId).answer(this.properties.isIncludeNotUpInstances());
 	}
 
 	@Override

@@ -50,14 +50,25 @@ final class ServiceView implements MirrorListener {
 		this.codec = codec;
 	}
 
+	/**
+	 * A service's ready answers; service ids match ignoring case. The id as given is tried
+	 * first: the snapshot holds each service under its canonical id and under its id as
+	 * registered, so the usual lookup is one map read and only another casing folds the id.
+	 */
+	ServiceInstances lookup(String serviceId) {
+		Map<String, ServiceInstances> byService = this.snapshot.byService();
+		ServiceInstances found = byService.get(serviceId);
+		return (found != null) ? found : byService.getOrDefault(canonical(serviceId), ServiceInstances.NONE);
+	}
+
 	/** All instances of a service, whatever their status; service ids match ignoring case. */
 	List<EtcdServiceInstance> instances(String serviceId) {
-		return this.snapshot.byService().getOrDefault(canonical(serviceId), List.of());
+		return lookup(serviceId).all();
 	}
 
 	/** Ids of the services that have at least one instance, as registered. */
 	List<String> services() {
-		return List.copyOf(this.snapshot.names().values());
+		return this.snapshot.services();
 	}
 
 	void addListener(ServiceChangeListener listener) {
@@ -136,21 +147,27 @@ final class ServiceView implements MirrorListener {
 			return;
 		}
 		Snapshot current = this.snapshot;
-		Map<String, List<EtcdServiceInstance>> nextView = new HashMap<>(current.byService());
+		Map<String, ServiceInstances> nextView = new HashMap<>(current.byService());
 		Map<String, String> nextNames = new TreeMap<>(current.names());
 		for (String service : changed) {
+			ServiceInstances previous = nextView.remove(service);
+			if (previous != null) {
+				nextView.remove(previous.serviceId());
+			}
 			TreeMap<String, EtcdServiceInstance> instances = this.index.instances(service);
 			if (instances == null) {
-				nextView.remove(service);
 				nextNames.remove(service);
 			}
 			else {
-				List<EtcdServiceInstance> list = List.copyOf(instances.values());
-				nextView.put(service, list);
-				nextNames.put(service, list.get(0).getServiceId());
+				ServiceInstances answers = new ServiceInstances(instances.firstEntry().getValue().getServiceId(),
+						List.copyOf(instances.values()));
+				nextView.put(service, answers);
+				// Ids as registered never clash with canonical ones, which are in lower case.
+				nextView.putIfAbsent(answers.serviceId(), answers);
+				nextNames.put(service, answers.serviceId());
 			}
 		}
-		this.snapshot = new Snapshot(Collections.unmodifiableMap(nextView), Collections.unmodifiableMap(nextNames));
+		this.snapshot = new Snapshot(nextView, nextNames);
 		Set<String> unmodifiable = Collections.unmodifiableSet(changed);
 		for (ServiceChangeListener listener : this.listeners) {
 			try {
@@ -172,27 +189,35 @@ final class ServiceView implements MirrorListener {
 	}
 
 	/**
-	 * One consistent view: the instances by canonical service id, and the ids as registered.
-	 * A class, not a record: the benchmarks measure the view's heap with JOL, which cannot
-	 * read the field offsets of records.
+	 * One consistent view: the ready answers by canonical service id and by id as registered,
+	 * and the ids as registered by canonical id. Never changed once built. A class, not a
+	 * record: the benchmarks measure the view's heap with JOL, which cannot read the field
+	 * offsets of records.
 	 */
 	private static final class Snapshot {
 
-		private final Map<String, List<EtcdServiceInstance>> byService;
+		private final Map<String, ServiceInstances> byService;
 
 		private final Map<String, String> names;
 
-		Snapshot(Map<String, List<EtcdServiceInstance>> byService, Map<String, String> names) {
+		private final List<String> services;
+
+		Snapshot(Map<String, ServiceInstances> byService, Map<String, String> names) {
 			this.byService = byService;
 			this.names = names;
+			this.services = List.copyOf(names.values());
 		}
 
-		Map<String, List<EtcdServiceInstance>> byService() {
+		Map<String, ServiceInstances> byService() {
 			return this.byService;
 		}
 
 		Map<String, String> names() {
 			return this.names;
+		}
+
+		List<String> services() {
+			return this.services;
 		}
 
 	}
