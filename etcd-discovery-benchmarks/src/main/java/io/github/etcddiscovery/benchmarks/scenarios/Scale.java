@@ -124,11 +124,11 @@ public final class Scale {
 		}
 	}
 
-	/** The cache's view: its snapshots, its index and its bad keys, not the client or the mirror's thread. */
+	/** The cache's view: its answers per service, its index and its bad keys, not the client or the mirror's thread. */
 	private static long retained(EtcdDiscoveryCache cache) throws ReflectiveOperationException {
 		Object view = field(cache, "view");
 		List<Object> roots = new ArrayList<>();
-		for (String name : List.of("snapshot", "index", "badKeys")) {
+		for (String name : List.of("byService", "services", "names", "index", "badKeys")) {
 			roots.add(field(view, name));
 		}
 		return GraphLayout.parseInstance(roots.toArray()).totalSize();
