@@ -97,11 +97,12 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * All instances of a service, whatever their status, as a discovery client answers them;
-	 * service ids match ignoring case. With {@code watch=per-service}, the first lookup of a
-	 * service starts watching it and waits for its first listing, at most the request timeout.
+	 * A service's instances as lookups answer them (all, and the UP ones), built once per
+	 * change of the service; service ids match ignoring case. With {@code watch=per-service},
+	 * the first lookup of a service starts watching it and waits for its first listing, at
+	 * most the request timeout.
 	 */
-	public List<EtcdServiceInstance> lookup(String serviceId) {
+	public ServiceInstances lookup(String serviceId) {
 		return this.held.lookup(serviceId);
 	}
 

@@ -6,16 +6,15 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
- * Answers from the {@link EtcdDiscoveryCache}: no lookup touches the network, except the
- * first of each service with {@code watch=per-service}, which starts its watch.
+ * Answers from the {@link EtcdDiscoveryCache}: each lookup is a map read of answers the cache
+ * built when the service last changed; none touches the network, except the first of each
+ * service with {@code watch=per-service}, which starts its watch.
  */
 public class EtcdDiscoveryClient implements DiscoveryClient {
 
 	private final EtcdDiscoveryCache cache;
 
 	private final EtcdDiscoveryProperties properties;
-
-	private final InstanceListMemo answers = new InstanceListMemo();
 
 	public EtcdDiscoveryClient(EtcdDiscoveryCache cache, EtcdDiscoveryProperties properties) {
 		this.cache = cache;
@@ -33,8 +32,7 @@ public class EtcdDiscoveryClient implements DiscoveryClient {
 	 */
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
-		return this.answers.answer(serviceId, this.cache.lookup(serviceId),
-				this.properties.isIncludeNotUpInstances());
+		return this.cache.lookup(serviceId).answer(this.properties.isIncludeNotUpInstances());
 	}
 
 	/**

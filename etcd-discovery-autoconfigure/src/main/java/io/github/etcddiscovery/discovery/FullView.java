@@ -38,8 +38,8 @@ final class FullView implements HeldView {
 	}
 
 	@Override
-	public List<EtcdServiceInstance> lookup(String serviceId) {
-		return this.view.instances(serviceId);
+	public ServiceInstances lookup(String serviceId) {
+		return this.view.lookup(serviceId);
 	}
 
 	@Override

@@ -29,7 +29,7 @@ interface HeldView extends AutoCloseable {
 	 * The instances of a service, starting to hold it if it is not held yet (waiting at most
 	 * the request timeout for its first listing, so that the first answer is not empty).
 	 */
-	List<EtcdServiceInstance> lookup(String serviceId);
+	ServiceInstances lookup(String serviceId);
 
 	/** Whether a lookup of the service is a read of memory. */
 	boolean holds(String serviceId);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.etcddiscovery.instance.EtcdInstanceCodec;
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * The service instances that the keys of a {@link io.github.etcddiscovery.mirror.PrefixMirror}
  * describe: the meaningful half of the discovery cache. It decodes each key (a bad one is
  * skipped, with one warning per key until it changes), indexes the instances by service,
- * hands out immutable snapshots, and tells listeners which services changed and observers
+ * hands out immutable snapshots per service, and tells listeners which services changed and observers
  * how it follows etcd. Fed on the mirror's thread, one call at a time; read from anywhere.
  * It holds whatever prefix its mirror covers, so a mirror of one service's prefix can feed a
  * view of that service alone.
@@ -39,7 +40,18 @@ final class ServiceView implements MirrorListener {
 
 	private final List<EtcdViewObserver> observers;
 
-	private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+	/**
+	 * The ready answers of each service, under its canonical id and its id as registered:
+	 * written on the mirror's thread only, one service at a time, so that an event costs the
+	 * services it touches, not every service; read from anywhere.
+	 */
+	private final Map<String, ServiceInstances> byService = new ConcurrentHashMap<>();
+
+	/** The ids as registered, in order, republished only when a service comes or goes. */
+	private volatile List<String> services = List.of();
+
+	// Fed on the mirror's thread only: the ids as registered, by canonical id.
+	private final Map<String, String> names = new TreeMap<>();
 
 	// Fed on the mirror's thread only.
 	private final ServiceIndex index = new ServiceIndex();
@@ -60,14 +72,24 @@ final class ServiceView implements MirrorListener {
 		this.observers = observers;
 	}
 
+	/**
+	 * A service's ready answers; service ids match ignoring case. The id as given is tried
+	 * first: each service is held under its canonical id and under its id as registered, so
+	 * the usual lookup is one map read and only another casing folds the id.
+	 */
+	ServiceInstances lookup(String serviceId) {
+		ServiceInstances found = this.byService.get(serviceId);
+		return (found != null) ? found : this.byService.getOrDefault(canonical(serviceId), ServiceInstances.NONE);
+	}
+
 	/** All instances of a service, whatever their status; service ids match ignoring case. */
 	List<EtcdServiceInstance> instances(String serviceId) {
-		return this.snapshot.byService().getOrDefault(canonical(serviceId), List.of());
+		return lookup(serviceId).all();
 	}
 
 	/** Ids of the services that have at least one instance, as registered. */
 	List<String> services() {
-		return List.copyOf(this.snapshot.names().values());
+		return this.services;
 	}
 
 	void addListener(ServiceChangeListener listener) {
@@ -140,27 +162,18 @@ final class ServiceView implements MirrorListener {
 		return null;
 	}
 
-	/** Publishes new snapshots for the changed services, then tells the listeners. */
+	/** Publishes new answers for the changed services, then tells the listeners. */
 	private void publish(Set<String> changed) {
 		if (changed.isEmpty()) {
 			return;
 		}
-		Snapshot current = this.snapshot;
-		Map<String, List<EtcdServiceInstance>> nextView = new HashMap<>(current.byService());
-		Map<String, String> nextNames = new TreeMap<>(current.names());
+		boolean idsChanged = false;
 		for (String service : changed) {
-			TreeMap<String, EtcdServiceInstance> instances = this.index.instances(service);
-			if (instances == null) {
-				nextView.remove(service);
-				nextNames.remove(service);
-			}
-			else {
-				List<EtcdServiceInstance> list = List.copyOf(instances.values());
-				nextView.put(service, list);
-				nextNames.put(service, list.get(0).getServiceId());
-			}
+			idsChanged |= republish(service);
 		}
-		this.snapshot = new Snapshot(Collections.unmodifiableMap(nextView), Collections.unmodifiableMap(nextNames));
+		if (idsChanged) {
+			this.services = List.copyOf(this.names.values());
+		}
 		Set<String> unmodifiable = Collections.unmodifiableSet(changed);
 		for (ServiceChangeListener listener : this.listeners) {
 			try {
@@ -172,6 +185,28 @@ final class ServiceView implements MirrorListener {
 		}
 	}
 
+	/** Replaces one service's answers; returns whether the ids of the services changed. */
+	private boolean republish(String service) {
+		TreeMap<String, EtcdServiceInstance> instances = this.index.instances(service);
+		if (instances == null) {
+			ServiceInstances gone = this.byService.remove(service);
+			if (gone != null) {
+				this.byService.remove(gone.serviceId());
+			}
+			return this.names.remove(service) != null;
+		}
+		ServiceInstances answers = new ServiceInstances(instances.firstEntry().getValue().getServiceId(),
+				List.copyOf(instances.values()));
+		String registeredId = answers.serviceId();
+		// Ids as registered never clash with canonical ones, which are in lower case.
+		ServiceInstances previous = this.byService.put(service, answers);
+		this.byService.put(registeredId, answers);
+		if (previous != null && !previous.serviceId().equals(service) && !previous.serviceId().equals(registeredId)) {
+			this.byService.remove(previous.serviceId());
+		}
+		return !registeredId.equals(this.names.put(service, registeredId));
+	}
+
 	/** The form in which service ids are kept and told to listeners: ids match ignoring case. */
 	static String canonical(String serviceId) {
 		return serviceId.toLowerCase(Locale.ROOT);
@@ -179,32 +214,6 @@ final class ServiceView implements MirrorListener {
 
 	private static String abbreviate(String key) {
 		return key.length() <= 200 ? key : key.substring(0, 200) + "...";
-	}
-
-	/**
-	 * One consistent view: the instances by canonical service id, and the ids as registered.
-	 * A class, not a record: the benchmarks measure the view's heap with JOL, which cannot
-	 * read the field offsets of records.
-	 */
-	private static final class Snapshot {
-
-		private final Map<String, List<EtcdServiceInstance>> byService;
-
-		private final Map<String, String> names;
-
-		Snapshot(Map<String, List<EtcdServiceInstance>> byService, Map<String, String> names) {
-			this.byService = byService;
-			this.names = names;
-		}
-
-		Map<String, List<EtcdServiceInstance>> byService() {
-			return this.byService;
-		}
-
-		Map<String, String> names() {
-			return this.names;
-		}
-
 	}
 
 }

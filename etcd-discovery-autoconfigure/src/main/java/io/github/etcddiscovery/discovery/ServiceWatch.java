@@ -68,13 +68,21 @@ final class ServiceWatch {
 	 * usual case, which keeps lookups allocation-free), otherwise all spellings' together.
 	 */
 	List<EtcdServiceInstance> instances() {
+		return answers().all();
+	}
+
+	/**
+	 * The service's ready answers: the view's own when there is one spelling (the usual case,
+	 * which keeps lookups allocation-free), otherwise built from all spellings' instances.
+	 */
+	ServiceInstances answers() {
 		List<Part> current = this.parts;
 		if (current.size() == 1) {
-			return current.get(0).view().instances(this.canonical);
+			return current.get(0).view().lookup(this.canonical);
 		}
 		List<EtcdServiceInstance> all = new ArrayList<>();
 		current.forEach((part) -> all.addAll(part.view().instances(this.canonical)));
-		return List.copyOf(all);
+		return all.isEmpty() ? ServiceInstances.NONE : new ServiceInstances(all.get(0).getServiceId(), List.copyOf(all));
 	}
 
 	List<MirrorState> states() {

@@ -101,12 +101,12 @@ final class ServiceWatches implements HeldView {
 	}
 
 	@Override
-	public List<EtcdServiceInstance> lookup(String serviceId) {
+	public ServiceInstances lookup(String serviceId) {
 		ServiceWatch watch = this.watches.get(ServiceView.canonical(serviceId));
 		if (watch == null || !watch.ready()) {
 			watch = startWatching(serviceId);
 		}
-		return watch.instances();
+		return watch.answers();
 	}
 
 	@Override

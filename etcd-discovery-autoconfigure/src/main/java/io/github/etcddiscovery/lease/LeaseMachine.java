@@ -114,12 +114,17 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		if (this.state == LeaseState.DEREGISTERED) {
 			return CompletableFuture.completedFuture(null);
 		}
-		transition(LeaseState.DEREGISTERED, removeKey ? "deregistering" : "leaving the lease to expire");
 		long lease = this.leaseId;
+		// The removal goes out first, so that peers see the instance go while the rest is done
+		// here: whatever the key watch or the keep-alive say about it is handled on this thread,
+		// after this task, and no longer counts once the keeper has stopped.
+		CompletableFuture<Void> removal = removeKey ? remove(lease) : CompletableFuture.completedFuture(null);
+		transition(LeaseState.DEREGISTERED, removeKey ? "deregistering" : "leaving the lease to expire");
 		stopKeepingAlive();
-		if (!removeKey) {
-			return CompletableFuture.completedFuture(null);
-		}
+		return removal;
+	}
+
+	private CompletableFuture<Void> remove(long lease) {
 		CompletableFuture<?> delete = this.etcd.delete(this.key);
 		CompletableFuture<?> revoke = (lease != 0) ? this.etcd.revoke(lease) : CompletableFuture.completedFuture(null);
 		return CompletableFuture.allOf(delete, revoke);

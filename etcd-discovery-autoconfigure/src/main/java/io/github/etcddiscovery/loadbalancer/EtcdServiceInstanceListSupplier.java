@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.ServiceChangeListener;
-import io.github.etcddiscovery.instance.EtcdServiceInstance;
+import io.github.etcddiscovery.discovery.ServiceInstances;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -106,12 +106,8 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 	 * under the lock means that whichever refresh runs last emits the newest view.
 	 */
 	private synchronized void refresh() {
-		List<EtcdServiceInstance> all = this.cache.instances(this.serviceId);
-		List<ServiceInstance> up = all.stream()
-			.filter(EtcdServiceInstance::isUp)
-			.map(ServiceInstance.class::cast)
-			.toList();
-		if (all.isEmpty() && this.last != null && !this.last.isEmpty()) {
+		ServiceInstances current = this.cache.lookup(this.serviceId);
+		if (current.isEmpty() && this.last != null && !this.last.isEmpty()) {
 			if (this.pendingEmpty == null) {
 				this.pendingEmpty = Schedulers.parallel()
 					.schedule(this::emptyAfterGrace, VANISHED_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -119,12 +115,12 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 			return;
 		}
 		cancelPendingEmpty();
-		emit(up);
+		emit(current.up());
 	}
 
 	private synchronized void emptyAfterGrace() {
 		this.pendingEmpty = null;
-		if (this.cache.instances(this.serviceId).isEmpty()) {
+		if (this.cache.lookup(this.serviceId).isEmpty()) {
 			emit(List.of());
 		}
 	}

@@ -113,7 +113,6 @@ public final class EtcdPrefixSource implements PrefixSource {
 		WatchOption option = WatchOption.builder()
 			.withPrefix(this.prefixBytes)
 			.withRevision(fromRevision)
-			.withPrevKV(true)
 			.withCreateNotify(true)
 			.withRequireLeader(true)
 			.build();

@@ -67,6 +67,27 @@ class ServiceViewTest {
 	}
 
 	@Test
+	void aLookupFindsAServiceByItsIdAsRegisteredOrInAnyOtherCaseAndForgetsOldIds() {
+		this.view.replaced(1, List.of(entry("/services/Order/a", "127.0.0.1:1001")));
+		ServiceInstances order = this.view.lookup("Order");
+
+		assertThat(order.serviceId()).isEqualTo("Order");
+		assertThat(this.view.lookup("order")).isSameAs(order);
+		assertThat(this.view.lookup("ORDER")).isSameAs(order);
+		assertThat(this.view.lookup("billing")).isSameAs(ServiceInstances.NONE);
+
+		// The same service registered again under another casing only: the old id is gone.
+		this.view.changed(2, 2, List.of(put("/services/ORDER/b", "127.0.0.1:1002"), delete("/services/Order/a")));
+		assertThat(this.view.services()).containsExactly("ORDER");
+		assertThat(this.view.lookup("Order").all()).extracting(EtcdServiceInstance::getInstanceId).containsExactly("b");
+		assertThat(this.view.lookup("ORDER")).isSameAs(this.view.lookup("order"));
+
+		this.view.changed(3, 3, List.of(delete("/services/ORDER/b")));
+		assertThat(this.view.lookup("ORDER")).isSameAs(ServiceInstances.NONE);
+		assertThat(this.view.lookup("order")).isSameAs(ServiceInstances.NONE);
+	}
+
+	@Test
 	void eventsChangeOnlyTheServicesTheyTouchAndOthersKeepTheirSnapshot() {
 		this.view.replaced(2, List.of(entry("/services/order/a", "127.0.0.1:1001"),
 				entry("/services/billing/x", "127.0.0.1:2001")));

@@ -12,11 +12,14 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Figure 1: what one lookup costs a caller, for a service of 1, 10 and 100 instances, through
@@ -48,20 +51,37 @@ public class LookupBenchmark {
 	private DiscoveryClient eureka;
 
 	@Setup(Level.Trial)
-	public void setUp() throws Exception {
+	public void setUp(BenchmarkParams params) throws Exception {
 		this.service = "svc-" + this.instances;
 		for (int size : LookupFixtures.SIZES) {
 			Integer[] list = new Integer[size];
 			java.util.Arrays.setAll(list, i -> i);
 			this.map.put("svc-" + size, List.of(list));
 		}
+		// Only the registry this benchmark measures: a forked JVM starts nothing else.
+		String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
 		LookupFixtures fixtures = LookupFixtures.get();
-		this.etcd = fixtures.etcd.getBean(DiscoveryClient.class);
-		this.etcdCache = fixtures.etcd.getBean(EtcdDiscoveryCache.class);
-		this.etcdReactive = fixtures.etcd.getBean(ReactiveDiscoveryClient.class);
-		this.etcdLoadBalancer = fixtures.etcd.getBean(LoadBalancerClient.class);
-		this.zookeeper = fixtures.zookeeper.getBean(DiscoveryClient.class);
-		this.eureka = fixtures.eureka.getBean(DiscoveryClient.class);
+		if (method.startsWith("etcd")) {
+			ConfigurableApplicationContext etcd = fixtures.etcd();
+			this.etcd = etcd.getBean(DiscoveryClient.class);
+			this.etcdCache = etcd.getBean(EtcdDiscoveryCache.class);
+			this.etcdReactive = etcd.getBean(ReactiveDiscoveryClient.class);
+			this.etcdLoadBalancer = etcd.getBean(LoadBalancerClient.class);
+		}
+		else if (method.startsWith("zookeeper")) {
+			this.zookeeper = fixtures.zookeeper().getBean(DiscoveryClient.class);
+		}
+		else if (method.startsWith("eureka")) {
+			this.eureka = fixtures.eureka().getBean(DiscoveryClient.class);
+		}
+	}
+
+	/** A forked JVM stops its servers (etcd is a process of its own); in-process runs share them. */
+	@TearDown(Level.Trial)
+	public void tearDown(BenchmarkParams params) throws Exception {
+		if (params.getForks() > 0) {
+			LookupFixtures.close();
+		}
 	}
 
 	@Benchmark

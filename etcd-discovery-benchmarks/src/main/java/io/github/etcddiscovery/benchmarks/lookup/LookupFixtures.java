@@ -25,8 +25,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * One caller application per registry, each seeing services {@code svc-1}, {@code svc-10} and
- * {@code svc-100} with that many instances; started once per JVM and shared by every lookup
- * benchmark (JMH runs them in this JVM), closed by {@link #close()}.
+ * {@code svc-100} with that many instances. Each is started on first use and shared by every
+ * lookup benchmark that runs in this JVM: JMH forks one JVM per benchmark (quick and full
+ * profiles), which then starts only the registry it measures; without forks (smoke) one JVM
+ * starts them all once. Closed by {@link #close()}.
  */
 public final class LookupFixtures {
 
@@ -38,59 +40,80 @@ public final class LookupFixtures {
 
 	private final List<Apps> apps = new ArrayList<>();
 
-	final ConfigurableApplicationContext etcd;
+	private ConfigurableApplicationContext etcd;
 
-	final ConfigurableApplicationContext zookeeper;
+	private ConfigurableApplicationContext zookeeper;
 
-	final ConfigurableApplicationContext eureka;
+	private ConfigurableApplicationContext eureka;
 
-	private LookupFixtures() throws Exception {
-		this.etcd = start(Registry.ETCD);
-		EtcdInstanceCodec codec = new EtcdInstanceCodec("/bench");
-		for (int size : SIZES) {
-			for (int i = 0; i < size; i++) {
-				String service = "svc-" + size;
-				String id = service + "-" + i;
-				byte[] value = codec.encode(new EtcdRegistration(service, id, "127.0.0.1", 10_000 + i, false, Map.of())
-					.toInstance());
-				this.servers.etcdClient()
-					.getKVClient()
-					.put(ByteSequence.from(codec.key(service, id), StandardCharsets.UTF_8), ByteSequence.from(value))
-					.get(10, TimeUnit.SECONDS);
+	private LookupFixtures() {
+	}
+
+	synchronized ConfigurableApplicationContext etcd() throws Exception {
+		if (this.etcd == null) {
+			this.etcd = start(Registry.ETCD);
+			EtcdInstanceCodec codec = new EtcdInstanceCodec("/bench");
+			for (int size : SIZES) {
+				for (int i = 0; i < size; i++) {
+					String service = "svc-" + size;
+					String id = service + "-" + i;
+					byte[] value = codec.encode(
+							new EtcdRegistration(service, id, "127.0.0.1", 10_000 + i, false, Map.of()).toInstance());
+					this.servers.etcdClient()
+						.getKVClient()
+						.put(ByteSequence.from(codec.key(service, id), StandardCharsets.UTF_8), ByteSequence.from(value))
+						.get(10, TimeUnit.SECONDS);
+				}
 			}
+			awaitEveryInstance(this.etcd);
 		}
-		this.zookeeper = start(Registry.ZOOKEEPER_FASTEST);
-		@SuppressWarnings("unchecked")
-		ServiceDiscovery<ZookeeperInstance> zk = this.zookeeper.getBean(ServiceDiscovery.class);
-		for (int size : SIZES) {
-			for (int i = 0; i < size; i++) {
-				String service = "svc-" + size;
-				String id = service + "-" + i;
-				zk.registerService(ServiceInstance.<ZookeeperInstance>builder()
-					.name(service)
-					.id(id)
-					.address("127.0.0.1")
-					.port(10_000 + i)
-					.payload(new ZookeeperInstance(id, service, Map.of()))
-					.build());
+		return this.etcd;
+	}
+
+	synchronized ConfigurableApplicationContext zookeeper() throws Exception {
+		if (this.zookeeper == null) {
+			this.zookeeper = start(Registry.ZOOKEEPER_FASTEST);
+			@SuppressWarnings("unchecked")
+			ServiceDiscovery<ZookeeperInstance> zk = this.zookeeper.getBean(ServiceDiscovery.class);
+			for (int size : SIZES) {
+				for (int i = 0; i < size; i++) {
+					String service = "svc-" + size;
+					String id = service + "-" + i;
+					zk.registerService(ServiceInstance.<ZookeeperInstance>builder()
+						.name(service)
+						.id(id)
+						.address("127.0.0.1")
+						.port(10_000 + i)
+						.payload(new ZookeeperInstance(id, service, Map.of()))
+						.build());
+				}
 			}
+			awaitEveryInstance(this.zookeeper);
 		}
-		Apps eurekaApps = new Apps(Registry.EUREKA_FASTEST, this.servers);
-		this.apps.add(eurekaApps);
-		this.eureka = eurekaApps.start("lookup", "lookup-eureka", false);
-		for (int size : SIZES) {
-			for (int i = 0; i < size; i++) {
-				String service = "svc-" + size;
-				Toggle.of(Registry.EUREKA_FASTEST, this.eureka, eurekaApps.endpoint(), service, service + "-" + i)
-					.register();
+		return this.zookeeper;
+	}
+
+	synchronized ConfigurableApplicationContext eureka() {
+		if (this.eureka == null) {
+			Apps eurekaApps = new Apps(Registry.EUREKA_FASTEST, this.servers);
+			this.apps.add(eurekaApps);
+			this.eureka = eurekaApps.start("lookup", "lookup-eureka", false);
+			for (int size : SIZES) {
+				for (int i = 0; i < size; i++) {
+					String service = "svc-" + size;
+					Toggle.of(Registry.EUREKA_FASTEST, this.eureka, eurekaApps.endpoint(), service, service + "-" + i)
+						.register();
+				}
 			}
+			awaitEveryInstance(this.eureka);
 		}
-		for (ConfigurableApplicationContext app : List.of(this.etcd, this.zookeeper, this.eureka)) {
-			DiscoveryClient discovery = app.getBean(DiscoveryClient.class);
-			await().atMost(Duration.ofMinutes(2))
-				.until(() -> discovery.getInstances("svc-100").size() == 100
-						&& discovery.getInstances("svc-1").size() == 1);
-		}
+		return this.eureka;
+	}
+
+	private static void awaitEveryInstance(ConfigurableApplicationContext app) {
+		DiscoveryClient discovery = app.getBean(DiscoveryClient.class);
+		await().atMost(Duration.ofMinutes(2))
+			.until(() -> discovery.getInstances("svc-100").size() == 100 && discovery.getInstances("svc-1").size() == 1);
 	}
 
 	private ConfigurableApplicationContext start(Registry registry) {
@@ -99,7 +122,7 @@ public final class LookupFixtures {
 		return started.start("lookup", "lookup-" + registry.name().toLowerCase(java.util.Locale.ROOT), false);
 	}
 
-	static synchronized LookupFixtures get() throws Exception {
+	static synchronized LookupFixtures get() {
 		if (instance == null) {
 			instance = new LookupFixtures();
 		}

@@ -23,8 +23,9 @@ import org.openjdk.jmh.util.Statistics;
  * Runs {@link LookupBenchmark} with JMH and the GC profiler ({@code -prof gc}) and reports
  * ns/op and bytes allocated per op, each against {@code ConcurrentHashMap.get} for the same
  * size. The peers run with their fastest settings (which do not change what a
- * {@code DiscoveryClient} lookup does). JMH runs in this JVM (no fork) so that the servers and applications start once for
- * all benchmarks; the full profile's longer iterations soften what that costs in accuracy.
+ * {@code DiscoveryClient} lookup does). The quick and full profiles fork one JVM per benchmark,
+ * so that no benchmark's JIT profile or garbage colours another's; the smoke profile runs in
+ * this JVM, where the servers and applications start once for all benchmarks.
  */
 public final class Lookup {
 
@@ -36,7 +37,7 @@ public final class Lookup {
 	public static void run(Report report, Profile profile) throws Exception {
 		boolean smoke = profile.smoke();
 		Options options = new OptionsBuilder().include(LookupBenchmark.class.getName())
-			.forks(0)
+			.forks(smoke ? 0 : 1)
 			.warmupIterations(profile.jmhIterations())
 			.warmupTime(smoke ? TimeValue.milliseconds(50) : TimeValue.milliseconds(700))
 			.measurementIterations(profile.jmhIterations())
@@ -74,7 +75,8 @@ public final class Lookup {
 			}
 		}
 		report.note(SECTION, "JMH 1.37"
-				+ ", average time, " + profile.jmhIterations() + " measurement iterations, in-process (forks=0), "
+				+ ", average time, " + profile.jmhIterations() + " measurement iterations, "
+				+ (smoke ? "in-process (forks=0)" : "one fork per benchmark") + ", "
 				+ "GC profiler; p99 is the worst iteration's average, not a per-call percentile.");
 	}
 

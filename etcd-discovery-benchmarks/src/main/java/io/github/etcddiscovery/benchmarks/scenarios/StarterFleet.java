@@ -94,7 +94,7 @@ final class StarterFleet {
 				for (int s = 0; s < SERVICES_PER_APP; s++) {
 					String service = "service-" + ThreadLocalRandom.current().nextInt(data.services());
 					start = System.nanoTime();
-					int found = cache.lookup(service).size();
+					int found = cache.lookup(service).all().size();
 					firstLookup.addNanosAsMillis(System.nanoTime() - start);
 					if (found != ScaleData.INSTANCES_PER_SERVICE) {
 						throw new IllegalStateException(watch + ": the first lookup of " + service + " found " + found);

@@ -35,7 +35,7 @@ final class ViewHeap {
 		}
 		List<Object> roots = new ArrayList<>();
 		for (Object view : views) {
-			for (String name : List.of("snapshot", "index", "badKeys")) {
+			for (String name : List.of("byService", "services", "names", "index", "badKeys")) {
 				roots.add(field(view, name));
 			}
 		}
