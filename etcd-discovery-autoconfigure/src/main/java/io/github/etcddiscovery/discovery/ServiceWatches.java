@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.github.etcddiscovery.client.Backoff;
@@ -26,8 +27,10 @@ import org.apache.commons.logging.LogFactory;
  * first listing, at most the request timeout, so that it answers with the instances; when
  * etcd does not answer in time it answers empty and the mirror keeps trying in the
  * background, as the full mirror does. Later lookups read memory. {@code getServices()}
- * asks etcd ({@link ServiceNames}) and falls back to the services held when etcd does not
- * answer.
+ * asks etcd ({@link ServiceNames}); once etcd has not answered it, later calls answer at
+ * once from memory (the services last listed and those held) while one listing at a time
+ * tries again in the background, so an outage costs one request timeout, not one per call
+ * (each health check of {@code discoveryComposite} calls it).
  * <p>
  * A service found under no spelling of the id asked for is looked for once under its other
  * spellings (ids match ignoring case); {@code getServices()} adds spellings that appear
@@ -49,6 +52,13 @@ final class ServiceWatches implements HeldView {
 	private final Duration requestTimeout;
 
 	private volatile boolean closed;
+
+	/** The services etcd last listed: what {@code getServices()} answers while etcd is silent. */
+	private volatile List<String> lastListed = List.of();
+
+	private final AtomicBoolean namesUnanswered = new AtomicBoolean();
+
+	private final AtomicBoolean namesRetrying = new AtomicBoolean();
 
 	ServiceWatches(Function<String, ServiceWatch.Part> parts, ServiceNames names, Duration requestTimeout) {
 		this.parts = parts;
@@ -135,14 +145,26 @@ final class ServiceWatches implements HeldView {
 
 	@Override
 	public List<String> listServices() {
+		// Silent at the last listing, and no watch held shows that it answers again.
+		if (this.namesUnanswered.get() && (this.watches.isEmpty() || !state().confirmed())) {
+			retryNamesInBackground();
+			return known();
+		}
+		return listNow();
+	}
+
+	private List<String> listNow() {
 		ServiceNames.Listed listed;
 		try {
 			listed = this.names.list();
 		}
 		catch (RuntimeException ex) {
-			logger.debug("getServices() answers with the services held: etcd did not answer: " + ex.getMessage());
-			return services();
+			this.namesUnanswered.set(true);
+			logger.debug("getServices() answers from memory: etcd did not answer: " + ex.getMessage());
+			return known();
 		}
+		this.namesUnanswered.set(false);
+		this.lastListed = listed.services();
 		this.firstLoaded.complete(listed.revision());
 		for (String spelling : listed.spellings()) {
 			ServiceWatch watch = this.watches.get(ServiceView.canonical(spelling));
@@ -153,6 +175,27 @@ final class ServiceWatches implements HeldView {
 			}
 		}
 		return listed.services();
+	}
+
+	private void retryNamesInBackground() {
+		if (!this.closed && this.namesRetrying.compareAndSet(false, true)) {
+			CompletableFuture.runAsync(() -> {
+				try {
+					listNow();
+				}
+				finally {
+					this.namesRetrying.set(false);
+				}
+			});
+		}
+	}
+
+	/** The services last listed and those held, one spelling per id ignoring case. */
+	private List<String> known() {
+		Map<String, String> byCanonical = new TreeMap<>();
+		this.lastListed.forEach((service) -> byCanonical.putIfAbsent(ServiceView.canonical(service), service));
+		services().forEach((service) -> byCanonical.putIfAbsent(ServiceView.canonical(service), service));
+		return List.copyOf(byCanonical.values());
 	}
 
 	@Override

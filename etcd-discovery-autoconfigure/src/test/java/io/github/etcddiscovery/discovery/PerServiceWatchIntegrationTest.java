@@ -187,6 +187,38 @@ class PerServiceWatchIntegrationTest {
 		}
 	}
 
+	@Test
+	void duringAnOutageGetServicesWaitsOnceThenAnswersTheServicesLastListedAtOnce() {
+		try (EtcdServer etcd = EtcdServer.builder().name("per-service-names").requireBinary().start();
+				TestApps own = new TestApps(etcd.clientEndpoint(), "/services")) {
+			ConfigurableApplicationContext caller = own.start("gateway", PER_SERVICE,
+					"spring.cloud.etcd.request-timeout=3s");
+			EtcdDiscoveryClient discovery = caller.getBean(EtcdDiscoveryClient.class);
+			own.etcd().put("/services/orders/a", "127.0.0.1:1001");
+			own.etcd().put("/services/billing/a", "127.0.0.1:1002");
+			assertThat(discovery.getServices()).contains("billing", "orders");
+
+			etcd.pause();
+			try {
+				// The first call finds etcd silent after its request timeout (3 s) ...
+				assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), discovery::getServices))
+					.contains("billing", "orders");
+				// ... and the next ten, which would each wait 3 s, answer from memory.
+				assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+					for (int i = 0; i < 10; i++) {
+						assertThat(discovery.getServices()).contains("billing", "orders");
+					}
+				});
+			}
+			finally {
+				etcd.resume();
+			}
+
+			own.etcd().put("/services/stock/a", "127.0.0.1:1003");
+			await().atMost(Duration.ofSeconds(15)).until(() -> discovery.getServices().contains("stock"));
+		}
+	}
+
 	private static List<String> threadsWatching(String service) {
 		return Thread.getAllStackTraces()
 			.keySet()
