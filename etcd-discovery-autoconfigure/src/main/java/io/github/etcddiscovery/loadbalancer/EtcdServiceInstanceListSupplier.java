@@ -69,10 +69,10 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		this.serviceId = serviceId;
 		this.canonicalId = EtcdDiscoveryCache.canonical(serviceId);
 		this.cache = cache;
-		// Listen first, then read: a change in between is read twice, never missed.
+		// Listen first, then read: a change in between is read twice, never missed. With
+		// watch=per-service, this first read starts watching the service (waiting for its
+		// first listing).
 		cache.addListener(this.listener);
-		// With watch=per-service, starts watching the service (waiting for its first listing).
-		cache.lookup(serviceId);
 		refresh();
 	}
 
