@@ -45,13 +45,16 @@ public final class Benchmarks {
 		attempt(report, "1. Lookup", () -> Lookup.run(report, profile));
 		try (Servers servers = new Servers()) {
 			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
+			// The peers' defaults wait for caches of 30-90 s (a Eureka crash for minutes), mostly
+			// idle: they run on their own servers (ZooKeeper, Eureka) while the other scenarios go
+			// on, so that the run takes the longest of them rather than their sum. They start after
+			// the lookup and single-application scale figures, which time one JVM's hot paths; the
+			// figures that follow are ratios to baselines taken under the same load (propagation's
+			// floors are interleaved with its cycles) or count etcd's own CPU and bytes. The
+			// overhead figure waits for them, since it times startups and calls.
+			List<Thread> waiting = defaults(servers, report, profile);
 			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
 			propagation(servers, report, profile);
-			// The peers' defaults wait for caches of 30-90 s (a Eureka crash for minutes), mostly
-			// idle: they run on their own servers while the short scenarios go on, so that the run
-			// takes the longest of them rather than their sum. The overhead figure waits for them,
-			// since it times startups and calls.
-			List<Thread> waiting = defaults(servers, report, profile);
 			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
 			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
 			attempt(report, "3. Crash: Eureka fastest", () -> Crash.run(servers, report, Registry.EUREKA_FASTEST, profile.smoke()));
@@ -112,11 +115,15 @@ public final class Benchmarks {
 		if (!java.util.regex.Pattern.compile(System.getProperty("bench.only", "")).matcher(section).find()) {
 			return;
 		}
+		long start = System.nanoTime();
 		try {
 			step.run();
 		}
 		catch (Exception | Error ex) {
 			report.failed(section, ex);
+		}
+		finally {
+			report.took(section, Duration.ofNanos(System.nanoTime() - start));
 		}
 	}
 

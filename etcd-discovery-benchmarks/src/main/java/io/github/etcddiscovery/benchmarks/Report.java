@@ -20,6 +20,8 @@ public final class Report {
 
 	private final Map<String, String> errors = Collections.synchronizedMap(new LinkedHashMap<>());
 
+	private final Map<String, java.time.Duration> took = Collections.synchronizedMap(new LinkedHashMap<>());
+
 	public void add(Figure figure) {
 		this.figures.add(figure);
 		System.out.printf("[benchmark] %-22s %-36s %-52s %10.3f %10.3f %s%s%n", figure.section(), figure.system(),
@@ -40,6 +42,18 @@ public final class Report {
 	public void failed(String section, Throwable error) {
 		this.errors.put(section, error.toString());
 		error.printStackTrace();
+	}
+
+	/** How long a section took, wall clock (sections of the peers' defaults overlap the others). */
+	public void took(String section, java.time.Duration elapsed) {
+		this.took.put(section, elapsed);
+		System.out.printf("[benchmark] %s took %d s%n", section, elapsed.toSeconds());
+	}
+
+	public Map<String, java.time.Duration> took() {
+		synchronized (this.took) {
+			return new LinkedHashMap<>(this.took);
+		}
 	}
 
 	public List<Figure> figures() {

@@ -59,6 +59,12 @@ public final class ResultsWriter {
 				notes(md, lines);
 			}
 		});
+		md.append("## Run time per section\n\n")
+			.append("Wall clock; the peers' defaults run on their own threads while the short sections go on.\n\n")
+			.append("| section | seconds |\n| --- | ---: |\n");
+		report.took().forEach((section, elapsed) -> md.append("| ").append(section).append(" | ")
+			.append(elapsed.toSeconds()).append(" |\n"));
+		md.append('\n');
 		report.errors().forEach((section, error) -> md.append("## ").append(section).append(": FAILED\n\n    ")
 			.append(error).append("\n\n"));
 		Files.writeString(dir.resolve("RESULTS.md"), md.toString(), StandardCharsets.UTF_8);
