@@ -56,6 +56,11 @@ public final class Benchmarks {
 			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
 			propagation(servers, report, profile);
 			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
+			if (!profile.smoke()) {
+				// The same scenario with a shorter lease (the smoke run already uses a 2 s one).
+				attempt(report, "3. Crash: etcd ttl 3 s",
+						() -> Crash.runEtcdWithTtl(servers, report, Duration.ofSeconds(3), false));
+			}
 			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
 			attempt(report, "3. Crash: Eureka fastest", () -> Crash.run(servers, report, Registry.EUREKA_FASTEST, profile.smoke()));
 			attempt(report, "4. Rolling restart: etcd",
