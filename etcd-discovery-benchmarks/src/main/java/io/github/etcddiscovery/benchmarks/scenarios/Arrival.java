@@ -31,7 +31,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * etcd-discovery supplier pushes every change; the peers' suppliers emit once per subscription,
  * so for them this adds nothing and the poll and the heartbeat decide).</li>
  * </ul>
- * Each stamp is taken right after the check that found the condition true.
+ * Each stamp is taken right after the check that found the condition true. Watching starts
+ * before the register or deregister call: a registry's call may return only after its server
+ * answered, by when the change may already have reached the caller (the raw floor's watch is
+ * stamped by its own event, whenever the write returns).
  */
 final class Arrival implements AutoCloseable {
 
@@ -51,13 +54,20 @@ final class Arrival implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until (a), (b) and, unless null, {@code stamped} have all happened; returns when
-	 * each happened first, or null after {@code timeout}.
+	 * Starts watching for (a), (b) and the list condition: called before the register or
+	 * deregister call, which may return only after the change reached the caller.
 	 */
-	long[] awaitEach(Duration timeout, long since, BooleanSupplier first, BooleanSupplier second,
-			Predicate<List<String>> inList, LongSupplier stamped) {
-		Phase current = new Phase(first, second, inList);
-		this.phase = current;
+	Phase begin(BooleanSupplier first, BooleanSupplier second, Predicate<List<String>> inList) {
+		Phase started = new Phase(first, second, inList);
+		this.phase = started;
+		return started;
+	}
+
+	/**
+	 * Waits until the phase's (a), (b) and, unless null, {@code stamped} have all happened;
+	 * returns when each happened first, or null after {@code timeout}.
+	 */
+	long[] await(Phase current, Duration timeout, long since, LongSupplier stamped) {
 		try {
 			long deadline = since + timeout.toNanos();
 			while (System.nanoTime() < deadline) {
@@ -102,7 +112,7 @@ final class Arrival implements AutoCloseable {
 	}
 
 	/** One register or deregister: its two conditions and when each was first found true. */
-	private record Phase(BooleanSupplier firstCondition, BooleanSupplier secondCondition,
+	record Phase(BooleanSupplier firstCondition, BooleanSupplier secondCondition,
 			Predicate<List<String>> inList, AtomicLong first, AtomicLong second) {
 
 		Phase(BooleanSupplier first, BooleanSupplier second, Predicate<List<String>> inList) {

@@ -93,16 +93,18 @@ public final class Propagation {
 			try (CallLoop calls = new CallLoop(caller, SERVICE, B, 2, Duration.ofMinutes(8), budget, pause);
 					Arrival arrival = new Arrival(caller, supplier)) {
 				for (int i = -warmup; i < cycles; i++) {
+					Arrival.Phase registering = arrival.begin(() -> Apps.discovered(caller, SERVICE).contains(B),
+							() -> Apps.offered(supplier).contains(B), (ids) -> ids.contains(B));
 					long registerAt = System.nanoTime();
 					calls.mark(registerAt);
 					toggle.register();
-					long[] in = arrival.awaitEach(timeout, registerAt, () -> Apps.discovered(caller, SERVICE).contains(B),
-							() -> Apps.offered(supplier).contains(B), (ids) -> ids.contains(B), calls::firstByWatchedSinceMark);
+					long[] in = arrival.await(registering, timeout, registerAt, calls::firstByWatchedSinceMark);
 					pauseBriefly();
+					Arrival.Phase deregistering = arrival.begin(() -> !Apps.discovered(caller, SERVICE).contains(B),
+							() -> !Apps.offered(supplier).contains(B), (ids) -> !ids.contains(B));
 					long deregisterAt = System.nanoTime();
 					toggle.deregister();
-					long[] out = arrival.awaitEach(timeout, deregisterAt, () -> !Apps.discovered(caller, SERVICE).contains(B),
-							() -> !Apps.offered(supplier).contains(B), (ids) -> !ids.contains(B), null);
+					long[] out = arrival.await(deregistering, timeout, deregisterAt, null);
 					long seen = calls.calls();
 					await(Duration.ofSeconds(10), () -> calls.calls() >= seen + 20);
 					if (in == null || out == null) {
