@@ -133,6 +133,12 @@ public final class Propagation {
 			}
 			if (raw != null) {
 				raw.close();
+				this.report.note(SECTION, "(a) and (b) are stamped at the earliest of a poll every 0.5 ms and a check on each "
+						+ "HeartbeatEvent of the caller (etcd-discovery: after each change of its view, on its own "
+						+ "etcd-heartbeat thread; Spring Cloud Zookeeper: on each TreeCache event; Eureka: after each "
+						+ "registry fetch) and, for (b), on each list the caller's load-balancer supplier emits (etcd-discovery "
+						+ "pushes every change; the peers' suppliers emit once per subscription), watching from before the "
+						+ "register or deregister call; the floors are stamped by their raw watch's event");
 				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: grant+put -> watch event", "ms",
 						this.grantPutFloor));
 				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: delete -> watch event", "ms",
