@@ -30,7 +30,8 @@ import org.springframework.beans.factory.InitializingBean;
  * mirror per service from its first {@link #lookup lookup} on ({@link ServiceWatches}). A
  * mirror lists its prefix, watches it, lists again when a watch ends or drifts, and knows
  * nothing of services; a {@link ServiceView} decodes what it is given, indexes it and hands
- * out immutable snapshots. Each changes only on its mirror's own thread. Listeners and
+ * out immutable snapshots. Each changes only through its mirror's serial executor, one task at
+ * a time (see {@link PrefixMirror}). Listeners and
  * observers are told by every view.
  */
 public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {

@@ -66,7 +66,7 @@ public class EtcdHeartbeatPublisher
 
 	@Override
 	public void servicesChanged(Set<String> serviceIds) {
-		// Read on the cache's thread: the revision of exactly this view.
+		// Read in the view's call: the revision of exactly this view.
 		this.revision.set(this.cache.getRevision());
 		if (this.queued.compareAndSet(false, true)) {
 			try {

@@ -3,9 +3,10 @@ package io.github.etcddiscovery.discovery;
 import java.util.Set;
 
 /**
- * Told, on the discovery view's own thread, which services changed (ids in lower case, see
- * {@link EtcdDiscoveryCache#canonical}). Implementations return quickly: the view's next
- * change waits for them.
+ * Told, one change at a time, which services changed (ids in lower case, see
+ * {@link EtcdDiscoveryCache#canonical}): on the discovery view's own thread, or on jetcd's
+ * thread that delivered the change. Implementations return quickly and never block: the
+ * view's next change waits for them.
  */
 @FunctionalInterface
 public interface ServiceChangeListener {

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * describe: the meaningful half of the discovery cache. It decodes each key (a bad one is
  * skipped, with one warning per key until it changes), indexes the instances by service,
  * hands out immutable snapshots per service, and tells listeners which services changed and observers
- * how it follows etcd. Fed on the mirror's thread, one call at a time; read from anywhere.
+ * how it follows etcd. Fed by its mirror, one call at a time; read from anywhere.
  * It holds whatever prefix its mirror covers, so a mirror of one service's prefix can feed a
  * view of that service alone.
  */
@@ -42,7 +42,7 @@ final class ServiceView implements MirrorListener {
 
 	/**
 	 * The ready answers of each service, under its canonical id and its id as registered:
-	 * written on the mirror's thread only, one service at a time, so that an event costs the
+	 * written by the mirror's calls only, one service at a time, so that an event costs the
 	 * services it touches, not every service; read from anywhere.
 	 */
 	private final Map<String, ServiceInstances> byService = new ConcurrentHashMap<>();
@@ -50,10 +50,10 @@ final class ServiceView implements MirrorListener {
 	/** The ids as registered, in order, republished only when a service comes or goes. */
 	private volatile List<String> services = List.of();
 
-	// Fed on the mirror's thread only: the ids as registered, by canonical id.
+	// Fed by the mirror's calls only: the ids as registered, by canonical id.
 	private final Map<String, String> names = new TreeMap<>();
 
-	// Fed on the mirror's thread only.
+	// Fed by the mirror's calls only.
 	private final ServiceIndex index = new ServiceIndex();
 
 	private final Set<String> badKeys = new HashSet<>();

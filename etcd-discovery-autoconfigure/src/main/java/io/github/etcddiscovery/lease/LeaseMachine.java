@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -68,12 +67,12 @@ final class LeaseMachine implements LeaseKeeper.Events {
 	private boolean refusalReported;
 
 	LeaseMachine(LeasePort etcd, String key, Supplier<byte[]> value, Duration ttl, Duration requestTimeout,
-			ScheduledExecutorService executor, Backoff backoff, Clock clock) {
+			LeaseExecutor executor, Backoff backoff, Clock clock) {
 		this.etcd = etcd;
 		this.key = key;
 		this.value = value;
 		this.ttl = ttl;
-		this.executor = new LeaseExecutor(executor, requestTimeout);
+		this.executor = executor;
 		this.backoff = backoff;
 		this.keeper = new LeaseKeeper(etcd, key, ttl, requestTimeout, this.executor, clock, this);
 	}
@@ -116,8 +115,8 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		}
 		long lease = this.leaseId;
 		// The removal goes out first, so that peers see the instance go while the rest is done
-		// here: whatever the key watch or the keep-alive say about it is handled on this thread,
-		// after this task, and no longer counts once the keeper has stopped.
+		// here: whatever the key watch or the keep-alive say about it is handled in a later task
+		// and no longer counts once the keeper has stopped.
 		CompletableFuture<Void> removal = removeKey ? remove(lease) : CompletableFuture.completedFuture(null);
 		transition(LeaseState.DEREGISTERED, removeKey ? "deregistering" : "leaving the lease to expire");
 		stopKeepingAlive();
@@ -159,7 +158,8 @@ final class LeaseMachine implements LeaseKeeper.Events {
 	}
 
 	private void grantAndPut(@Nullable CompletableFuture<Void> outcome, Consumer<RuntimeException> failed) {
-		this.executor.call(this.etcd.grant(this.ttl.toSeconds()), "Granting a lease for " + this.key, lease -> {
+		// The put goes out from the grant's answer, on the thread that delivered it when idle.
+		this.executor.call(this.etcd.grant(this.ttl.toSeconds()), "Granting a lease for " + this.key, true, lease -> {
 			if (!stoppedDuring(lease, outcome)) {
 				put(lease, written -> established(lease, written, outcome), failed);
 			}

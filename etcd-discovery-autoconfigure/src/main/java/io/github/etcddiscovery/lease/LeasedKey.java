@@ -25,10 +25,12 @@ import org.apache.commons.logging.LogFactory;
  * {@link LeaseState life cycle} of a registration, restored whenever the lease or the key is
  * lost, until {@link #deregister}.
  * <p>
- * One concurrency rule: the state lives on the given single-threaded executor and changes
- * only there ({@link LeaseMachine}); that thread never waits on etcd, so jetcd's callback
- * threads are never blocked and a deregistration is never queued behind a recovery. The
- * methods here hand their work to it and wait, each for a bounded time, so that neither
+ * One concurrency rule: the state changes only in tasks of one {@link LeaseExecutor}, a
+ * serial executor over the given single-threaded executor, one task at a time
+ * ({@link LeaseMachine}); no task ever waits on etcd, so jetcd's callback threads are never
+ * blocked and a deregistration is never queued behind a recovery. The methods here run their
+ * work on the calling thread when the key is idle (otherwise after what runs, on the
+ * executor's thread) and wait, each for a bounded time, so that neither
  * startup nor shutdown hangs on an unreachable etcd; {@link #snapshot()} and
  * {@link #state()} read an immutable copy published there. The executor and the clock are
  * injected, so is etcd ({@link LeasePort}) for the unit test of the state machine.
@@ -43,7 +45,7 @@ public final class LeasedKey {
 
 	private final Duration requestTimeout;
 
-	private final ScheduledExecutorService executor;
+	private final LeaseExecutor executor;
 
 	private final Clock clock;
 
@@ -59,9 +61,9 @@ public final class LeasedKey {
 		this.key = key;
 		this.ttl = ttl;
 		this.requestTimeout = requestTimeout;
-		this.executor = executor;
 		this.clock = clock;
-		this.machine = new LeaseMachine(etcd, key, value, ttl, requestTimeout, executor, backoff, clock);
+		this.executor = new LeaseExecutor(executor, requestTimeout);
+		this.machine = new LeaseMachine(etcd, key, value, ttl, requestTimeout, this.executor, backoff, clock);
 	}
 
 	/**
@@ -71,7 +73,8 @@ public final class LeasedKey {
 	 */
 	public void register(boolean failFast) {
 		CompletableFuture<Void> first = new CompletableFuture<>();
-		this.executor.execute(() -> this.machine.register(failFast, first));
+		// On this thread when the key is idle: the grant goes out without waking the registry's.
+		this.executor.executeInline(() -> this.machine.register(failFast, first));
 		try {
 			first.get(this.requestTimeout.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -97,7 +100,7 @@ public final class LeasedKey {
 	 */
 	public void rewrite() {
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		this.executor.execute(() -> this.machine.rewrite(done));
+		this.executor.executeInline(() -> this.machine.rewrite(done));
 		awaitQuietly(done, this.requestTimeout.multipliedBy(2));
 	}
 
@@ -109,7 +112,8 @@ public final class LeasedKey {
 	public void deregister(boolean removeKey) {
 		CompletableFuture<CompletableFuture<Void>> handedOver = new CompletableFuture<>();
 		try {
-			this.executor.execute(() -> handedOver.complete(this.machine.deregister(removeKey)));
+			// On this thread when the key is idle: the delete goes out without a hand-off.
+			this.executor.executeInline(() -> handedOver.complete(this.machine.deregister(removeKey)));
 		}
 		catch (RejectedExecutionException ex) {
 			return; // Closed: nothing keeps the key alive any more.
@@ -143,7 +147,7 @@ public final class LeasedKey {
 
 	/** Who is told about this key's life cycle, from the next event on. */
 	public void listenWith(LeaseListener listener) {
-		this.executor.execute(() -> this.machine.listenWith(listener));
+		this.executor.executeInline(() -> this.machine.listenWith(listener));
 	}
 
 	public LeaseState state() {

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * cluster, an etcd that does not answer) is still served, as the last known one; this is
  * where that becomes visible: the {@link MirrorState} carries it, and each episode is logged
  * once at WARN when it starts and once when it ends, however many retries it takes. Confined
- * to the mirror's thread.
+ * to the mirror's serial executor.
  */
 final class Confirmation {
 

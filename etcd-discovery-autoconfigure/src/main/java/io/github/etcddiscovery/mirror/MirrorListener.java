@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * What a {@link PrefixMirror} feeds: the one consumer that turns raw keys into something
- * meaningful (a view of service instances, say). Every call comes on the mirror's own
- * thread, one at a time, in revision order, and after the mirror's
- * {@link PrefixMirror#state() state} already reflects it. Implementations apply idempotently
- * by key and never call etcd.
+ * meaningful (a view of service instances, say). Every call comes one at a time, in revision
+ * order, each seeing what the previous ones did, and after the mirror's
+ * {@link PrefixMirror#state() state} already reflects it: on the mirror's own thread, or, for
+ * watch events, on jetcd's thread that delivered them. Implementations apply idempotently by
+ * key, never call etcd and never block.
  */
 public interface MirrorListener {
 

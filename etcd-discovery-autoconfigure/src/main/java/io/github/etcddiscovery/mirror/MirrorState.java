@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link PrefixMirror} follows etcd, at one moment: an immutable snapshot for health,
- * metrics and the actuator, replaced by the mirror's thread whenever any of it changes.
+ * metrics and the actuator, replaced by the mirror whenever any of it changes.
  *
  * @param revision the etcd revision the mirror has applied
  * @param confirmed whether a member with a leader answered for the mirror since it last

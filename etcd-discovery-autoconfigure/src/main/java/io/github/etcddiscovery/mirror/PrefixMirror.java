@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.etcddiscovery.client.EtcdAccessException;
+import io.github.etcddiscovery.client.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * backwards (an etcd that lost its data) makes it list again, which replaces everything; a
  * listing that fails is retried with backoff. Every resync interval a cheap
  * {@link DriftCheck} lists again if the listener holds other keys than etcd did at the
- * revision applied. Everything runs on one thread of its own; readers get an immutable
- * {@link MirrorState}.
+ * revision applied. Everything runs one task at a time on a {@link SerialExecutor} over a
+ * thread of its own: listings and checks, which wait on etcd, on that thread; watch events,
+ * which never do, on the thread that delivered them when the mirror is idle, so that a change
+ * reaches the listener without a hand-off. Readers get an immutable {@link MirrorState}.
  */
 public final class PrefixMirror implements AutoCloseable {
 
@@ -46,7 +49,9 @@ public final class PrefixMirror implements AutoCloseable {
 
 	private final String prefix;
 
-	private final ScheduledExecutorService executor;
+	private final ScheduledExecutorService thread;
+
+	private final SerialExecutor executor;
 
 	private final Confirmation confirmation;
 
@@ -80,7 +85,8 @@ public final class PrefixMirror implements AutoCloseable {
 		this.prefix = source.prefix();
 		this.confirmation = new Confirmation(logger, settings.name() + " under " + this.prefix, settings.clock());
 		this.driftCheck = new DriftCheck(source, listener, settings.name());
-		this.executor = Executors.newSingleThreadScheduledExecutor(threads(settings.threadPrefix()));
+		this.thread = Executors.newSingleThreadScheduledExecutor(threads(settings.threadPrefix()));
+		this.executor = new SerialExecutor(this.thread);
 		this.state = snapshot();
 	}
 
@@ -92,7 +98,7 @@ public final class PrefixMirror implements AutoCloseable {
 	 * since retrying would not help; the mirror is then stopped
 	 */
 	public void start(Duration wait) {
-		Future<?> first = this.executor.submit(this::resync);
+		Future<?> first = CompletableFuture.runAsync(this::resync, this.executor);
 		try {
 			first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -104,26 +110,27 @@ public final class PrefixMirror implements AutoCloseable {
 		}
 		EtcdAccessException refusal = this.refused;
 		if (refusal != null) {
-			this.executor.shutdownNow();
+			this.thread.shutdownNow();
 			throw refusal;
 		}
 		long interval = this.settings.resyncInterval().toMillis();
-		this.executor.scheduleWithFixedDelay(this::checkForDrift, interval, interval, TimeUnit.MILLISECONDS);
+		this.thread.scheduleWithFixedDelay(() -> this.executor.execute(this::checkForDrift), interval, interval,
+				TimeUnit.MILLISECONDS);
 	}
 
 	@Override
 	public void close() {
-		if (this.executor.isShutdown()) {
+		if (this.thread.isShutdown()) {
 			return;
 		}
-		Future<?> stopped = this.executor.submit(this::closeWatch);
+		Future<?> stopped = CompletableFuture.runAsync(this::closeWatch, this.executor);
 		try {
 			stopped.get(1, TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			// Closing a watch does not talk to etcd; nothing left to wait for.
 		}
-		this.executor.shutdownNow();
+		this.thread.shutdownNow();
 	}
 
 	/** How the mirror follows etcd right now. */
@@ -138,7 +145,7 @@ public final class PrefixMirror implements AutoCloseable {
 
 	/** Runs the periodic check now, on the mirror's thread (for tests and benchmarks). */
 	public Future<?> checkNow() {
-		return this.executor.submit(this::checkForDrift);
+		return CompletableFuture.runAsync(this::checkForDrift, this.executor);
 	}
 
 	/** Test hook: forgets the watch as if its events were lost, without listing again. */
@@ -208,9 +215,10 @@ public final class PrefixMirror implements AutoCloseable {
 	}
 
 	private void resyncLater() {
-		if (this.pendingResync == null && !this.executor.isShutdown()) {
+		if (this.pendingResync == null && !this.thread.isShutdown()) {
 			Duration delay = this.settings.backoff().delay(this.failedListings++);
-			this.pendingResync = this.executor.schedule(this::resync, delay.toMillis(), TimeUnit.MILLISECONDS);
+			this.pendingResync = this.thread.schedule(() -> this.executor.execute(this::resync), delay.toMillis(),
+					TimeUnit.MILLISECONDS);
 			publishState();
 		}
 	}
@@ -221,7 +229,9 @@ public final class PrefixMirror implements AutoCloseable {
 
 			@Override
 			public void events(long etcdRevision, List<MirrorEvent> events) {
-				PrefixMirror.this.executor.execute(() -> onEvents(generation, etcdRevision, events));
+				// Applied on the thread that delivers them unless the mirror is busy: no hand-off
+				// on the way from etcd to the view.
+				PrefixMirror.this.executor.executeInline(() -> onEvents(generation, etcdRevision, events));
 			}
 
 			@Override
@@ -252,8 +262,9 @@ public final class PrefixMirror implements AutoCloseable {
 		if (etcdRevision > 0 && etcdRevision < this.revision) {
 			// etcd lost its data and counts from 1 again: a watch resumed at our revision
 			// would silently skip every event below it.
-			onEnded(generation, "etcd's revision went back from " + this.revision + " to " + etcdRevision
-					+ ": it lost its data");
+			String why = "etcd's revision went back from " + this.revision + " to " + etcdRevision + ": it lost its data";
+			// Listing again blocks: on the mirror's own thread, never on the one that delivered this.
+			this.executor.execute(() -> onEnded(generation, why));
 			return;
 		}
 		this.confirmation.confirmed(etcdRevision);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,10 @@ import org.jspecify.annotations.Nullable;
 final class FakeEtcd implements LeasePort {
 
 	/** Every call, in order: {@code grant}, {@code put <key> <value> <lease>}, ... */
-	final List<String> calls = new ArrayList<>();
+	final List<String> calls = new CopyOnWriteArrayList<>();
+
+	/** The thread of each call, in the same order. */
+	final List<String> callThreads = new CopyOnWriteArrayList<>();
 
 	final Map<Long, Long> leases = new HashMap<>();
 
@@ -159,6 +163,7 @@ final class FakeEtcd implements LeasePort {
 	@Override
 	public Subscription keepAlive(long leaseId, KeepAlives listener) {
 		this.calls.add("keepAlive " + leaseId);
+		this.callThreads.add(Thread.currentThread().getName());
 		this.keepAlivesOpened++;
 		this.keepAlives = listener;
 		return () -> {
@@ -171,6 +176,7 @@ final class FakeEtcd implements LeasePort {
 	@Override
 	public Subscription watch(String key, long fromRevision, KeyEvents listener) {
 		this.calls.add("watch " + key + " " + fromRevision);
+		this.callThreads.add(Thread.currentThread().getName());
 		this.watchesOpened++;
 		this.watch = listener;
 		return () -> {
@@ -191,6 +197,7 @@ final class FakeEtcd implements LeasePort {
 
 	private <T> CompletableFuture<T> answer(String call, Supplier<T> effect) {
 		this.calls.add(call);
+		this.callThreads.add(Thread.currentThread().getName());
 		CompletableFuture<T> answer = new CompletableFuture<>();
 		Runnable answering = () -> {
 			if (this.failure != null) {

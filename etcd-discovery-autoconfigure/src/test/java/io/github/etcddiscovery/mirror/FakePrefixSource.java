@@ -38,6 +38,9 @@ final class FakePrefixSource implements PrefixSource {
 	/** The revisions each listed page was asked at, in order. */
 	final List<Long> pagesAskedAt = new CopyOnWriteArrayList<>();
 
+	/** The thread of each page asked for. */
+	final List<String> pagesAskedOn = new CopyOnWriteArrayList<>();
+
 	final List<Long> probesAskedAfter = new CopyOnWriteArrayList<>();
 
 	final List<Watch> watches = new CopyOnWriteArrayList<>();
@@ -100,6 +103,7 @@ final class FakePrefixSource implements PrefixSource {
 	@Override
 	public synchronized Page listPage(byte @Nullable [] from, long atRevision) {
 		this.pagesAskedAt.add(atRevision);
+		this.pagesAskedOn.add(Thread.currentThread().getName());
 		Supplier<RuntimeException> always = this.everyListingFails;
 		if (always != null) {
 			throw always.get();

@@ -76,6 +76,20 @@ class PrefixMirrorTest {
 	}
 
 	@Test
+	void anIdleMirrorAppliesEventsOnTheThreadThatDeliversThemWithoutAHandOff() throws Exception {
+		this.mirror.start(Duration.ofSeconds(5));
+		MirrorEvent put = this.etcd.put("a", "1");
+		Thread delivering = new Thread(() -> this.etcd.watch().deliver(put), "jetcd-callback");
+
+		delivering.start();
+		delivering.join(10_000);
+
+		waitUntil(() -> this.listener.last().equals("changed@1/1 [PUT /p/a]"));
+		assertThat(this.listener.threads).element(0).asString().startsWith("test-mirror-");
+		assertThat(this.listener.threads).element(1).isEqualTo("jetcd-callback");
+	}
+
+	@Test
 	void aWatchThatEndsListsAgainAndWhatTheOldOneStillSaysIsIgnored() throws Exception {
 		this.etcd.put("a", "1");
 		this.mirror.start(Duration.ofSeconds(5));
@@ -107,6 +121,8 @@ class PrefixMirrorTest {
 		this.etcd.watch().deliver(this.etcd.put("c", "3"));
 
 		waitUntil(() -> this.listener.last().equals("replaced@2 [/p/c]"));
+		assertThat(this.etcd.pagesAskedOn).as("listing blocks: never on the thread that delivered the event")
+			.allMatch(thread -> thread.startsWith("test-mirror-"));
 		assertThat(this.listener.count("changed")).isZero();
 		assertThat(this.mirror.state().revision()).isEqualTo(2);
 		assertThat(this.etcd.watch().fromRevision).isEqualTo(3);

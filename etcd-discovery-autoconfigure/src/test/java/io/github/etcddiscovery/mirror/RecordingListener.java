@@ -18,6 +18,9 @@ final class RecordingListener implements MirrorListener {
 
 	final List<String> calls = new CopyOnWriteArrayList<>();
 
+	/** The thread of each call. */
+	final List<String> threads = new CopyOnWriteArrayList<>();
+
 	/** The mirror's state at each call. */
 	final List<MirrorState> statesSeen = new CopyOnWriteArrayList<>();
 
@@ -73,6 +76,7 @@ final class RecordingListener implements MirrorListener {
 	private void record(String call) {
 		this.statesSeen.add(this.state.get());
 		this.calls.add(call);
+		this.threads.add(Thread.currentThread().getName());
 	}
 
 	private static String text(MirrorEntry entry) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 import io.github.etcddiscovery.benchmarks.Figure;
 import io.github.etcddiscovery.benchmarks.Report;
@@ -26,8 +25,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (b) no longer listing it, (c) the sending of the last call it answered.
  * <p>
  * Providers A (always registered) and B (toggled) and a caller run on the registry under test;
- * the caller streams calls to the service all along. (a) and (b) are polled every ~0.5 ms
- * (their resolution); (c) is stamped by the calls themselves. The etcd run also measures the
+ * the caller streams calls to the service all along. (a) and (b) are stamped by {@link Arrival}:
+ * the earliest of a poll every ~0.5 ms and of a check on every event the caller offers, for
+ * every system alike (each {@code HeartbeatEvent} its context publishes, checking (a) and (b);
+ * each list its load-balancer supplier's flux emits, checking (b) on that list). etcd-discovery
+ * publishes a {@code HeartbeatEvent} after each change of its view and pushes each new list;
+ * Spring Cloud Zookeeper publishes one on each TreeCache event and its supplier emits once per
+ * subscription; Eureka publishes one after each registry fetch and its supplier emits once per
+ * subscription. (c) is stamped by the calls themselves. The etcd run also measures the
  * floors on the same etcd, interleaved with its cycles: raw jetcd grant+put, and delete, to a
  * raw watch event. Every row's ratio is to those floors.
  */
@@ -85,18 +90,21 @@ public final class Propagation {
 			long budget = Math.max(500_000L, (cycles + warmup) * 2_000L);
 			// The defaults take minutes of caches: calls 2 ms apart keep the loop within its budget.
 			Duration pause = (timeout.toSeconds() > 30) ? Duration.ofMillis(2) : Duration.ZERO;
-			try (CallLoop calls = new CallLoop(caller, SERVICE, B, 2, Duration.ofMinutes(8), budget, pause)) {
+			try (CallLoop calls = new CallLoop(caller, SERVICE, B, 2, Duration.ofMinutes(8), budget, pause);
+					Arrival arrival = new Arrival(caller, supplier)) {
 				for (int i = -warmup; i < cycles; i++) {
+					Arrival.Phase registering = arrival.begin(() -> Apps.discovered(caller, SERVICE).contains(B),
+							() -> Apps.offered(supplier).contains(B), (ids) -> ids.contains(B));
 					long registerAt = System.nanoTime();
 					calls.mark(registerAt);
 					toggle.register();
-					long[] in = awaitEach(timeout, registerAt, () -> Apps.discovered(caller, SERVICE).contains(B),
-							() -> Apps.offered(supplier).contains(B), calls::firstByWatchedSinceMark);
+					long[] in = arrival.await(registering, timeout, registerAt, calls::firstByWatchedSinceMark);
 					pauseBriefly();
+					Arrival.Phase deregistering = arrival.begin(() -> !Apps.discovered(caller, SERVICE).contains(B),
+							() -> !Apps.offered(supplier).contains(B), (ids) -> !ids.contains(B));
 					long deregisterAt = System.nanoTime();
 					toggle.deregister();
-					long[] out = awaitEach(timeout, deregisterAt, () -> !Apps.discovered(caller, SERVICE).contains(B),
-							() -> !Apps.offered(supplier).contains(B), null);
+					long[] out = arrival.await(deregistering, timeout, deregisterAt, null);
 					long seen = calls.calls();
 					await(Duration.ofSeconds(10), () -> calls.calls() >= seen + 20);
 					if (in == null || out == null) {
@@ -125,6 +133,12 @@ public final class Propagation {
 			}
 			if (raw != null) {
 				raw.close();
+				this.report.note(SECTION, "(a) and (b) are stamped at the earliest of a poll every 0.5 ms and a check on each "
+						+ "HeartbeatEvent of the caller (etcd-discovery: after each change of its view, on its own "
+						+ "etcd-heartbeat thread; Spring Cloud Zookeeper: on each TreeCache event; Eureka: after each "
+						+ "registry fetch) and, for (b), on each list the caller's load-balancer supplier emits (etcd-discovery "
+						+ "pushes every change; the peers' suppliers emit once per subscription), watching from before the "
+						+ "register or deregister call; the floors are stamped by their raw watch's event");
 				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: grant+put -> watch event", "ms",
 						this.grantPutFloor));
 				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: delete -> watch event", "ms",
@@ -144,30 +158,6 @@ public final class Propagation {
 					"delete floor", this.deleteFloor));
 		}
 		this.report.chart(registry.label() + ": register -> load-balancer list", reg[1]);
-	}
-
-	/**
-	 * Polls two conditions and, unless null, one stamp until all have happened, and returns
-	 * when each happened first, or null after {@code timeout}.
-	 */
-	private static long[] awaitEach(Duration timeout, long since, BooleanSupplier first, BooleanSupplier second,
-			LongSupplier stamped) {
-		long[] at = new long[3];
-		long deadline = since + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (at[0] == 0 && first.getAsBoolean()) {
-				at[0] = System.nanoTime();
-			}
-			if (at[1] == 0 && second.getAsBoolean()) {
-				at[1] = System.nanoTime();
-			}
-			at[2] = (stamped != null) ? stamped.getAsLong() : -1;
-			if (at[0] != 0 && at[1] != 0 && at[2] != 0) {
-				return at;
-			}
-			LockSupport.parkNanos(500_000);
-		}
-		return null;
 	}
 
 	static void await(Duration timeout, BooleanSupplier condition) {
