@@ -39,7 +39,7 @@ class BenchmarksSmokeTest {
 			.contains("etcd-discovery", "Spring Cloud Zookeeper (fastest)", "Eureka (fastest)");
 		Set<String> systems = figures.stream().map(Figure::system).collect(Collectors.toSet());
 		assertThat(systems).contains("etcd-discovery", "Spring Cloud Zookeeper (fastest)", "Eureka (fastest)",
-				"etcd (raw jetcd)");
+				"etcd (raw jetcd)", "Spring Cloud LoadBalancer (fixed list)", "etcd (vs API floor)");
 		assertThat(this.dir.resolve("RESULTS.md")).content().contains("## Side by side", "| etcd-discovery |", "ratio to baseline");
 		assertThat(Files.size(this.dir.resolve("propagation.png"))).isPositive();
 	}

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.etcddiscovery.benchmarks.systems.FixedLists;
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import reactor.core.publisher.Flux;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -25,7 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Figure 1: what one lookup costs a caller, for a service of 1, 10 and 100 instances, through
  * the beans applications use (the composite {@link DiscoveryClient}, the reactive one, and
  * {@link LoadBalancerClient#choose}), next to the floor: {@link ConcurrentHashMap#get} of an
- * immutable list. Spring Cloud Zookeeper (queries ZooKeeper per call) and Eureka (a local
+ * immutable list; and, for the reactive lookup and {@code choose}, next to what their API
+ * costs at best ({@code floor...}). Spring Cloud Zookeeper (queries ZooKeeper per call) and Eureka (a local
  * copy refreshed by polling) are measured the same way.
  */
 @State(Scope.Benchmark)
@@ -35,6 +38,8 @@ public class LookupBenchmark {
 	public int instances;
 
 	private String service;
+
+	private String fixedService;
 
 	private final Map<String, List<Integer>> map = new ConcurrentHashMap<>();
 
@@ -53,6 +58,7 @@ public class LookupBenchmark {
 	@Setup(Level.Trial)
 	public void setUp(BenchmarkParams params) throws Exception {
 		this.service = "svc-" + this.instances;
+		this.fixedService = FixedLists.lookup(this.instances);
 		for (int size : LookupFixtures.SIZES) {
 			Integer[] list = new Integer[size];
 			java.util.Arrays.setAll(list, i -> i);
@@ -61,7 +67,8 @@ public class LookupBenchmark {
 		// Only the registry this benchmark measures: a forked JVM starts nothing else.
 		String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
 		LookupFixtures fixtures = LookupFixtures.get();
-		if (method.startsWith("etcd")) {
+		// The choose floor is the etcd application's own load balancer, over a fixed list.
+		if (method.startsWith("etcd") || method.equals("floorLoadBalancerChoose")) {
 			ConfigurableApplicationContext etcd = fixtures.etcd();
 			this.etcd = etcd.getBean(DiscoveryClient.class);
 			this.etcdCache = etcd.getBean(EtcdDiscoveryCache.class);
@@ -116,6 +123,25 @@ public class LookupBenchmark {
 	@Benchmark
 	public ServiceInstance etcdLoadBalancerChoose() {
 		return this.etcdLoadBalancer.choose(this.service);
+	}
+
+	/**
+	 * The reactive API's floor: the same immutable list as the baseline, as a {@code Flux}
+	 * collected and blocked on the way {@link #etcdReactiveGetInstances} is.
+	 */
+	@Benchmark
+	public List<Integer> floorReactiveGetInstances() {
+		return Flux.fromIterable(this.map.get(this.service)).collectList().block();
+	}
+
+	/**
+	 * The load balancer's floor: Spring Cloud LoadBalancer's own {@code choose} (the blocking
+	 * client, round robin) in the same application, over a fixed list of as many instances
+	 * ({@link FixedLists}), with no registry behind it.
+	 */
+	@Benchmark
+	public ServiceInstance floorLoadBalancerChoose() {
+		return this.etcdLoadBalancer.choose(this.fixedService);
 	}
 
 	@Benchmark

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
 import io.github.etcddiscovery.benchmarks.systems.Apps;
+import io.github.etcddiscovery.benchmarks.systems.FixedLists;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
 import io.github.etcddiscovery.benchmarks.systems.Toggle;
@@ -51,7 +52,8 @@ public final class LookupFixtures {
 
 	synchronized ConfigurableApplicationContext etcd() throws Exception {
 		if (this.etcd == null) {
-			this.etcd = start(Registry.ETCD);
+			// With the fixed-list load-balanced clients of the choose floor.
+			this.etcd = start(Registry.ETCD, "spring.main.sources=" + FixedLists.class.getName());
 			EtcdInstanceCodec codec = new EtcdInstanceCodec("/bench");
 			for (int size : SIZES) {
 				for (int i = 0; i < size; i++) {
@@ -116,10 +118,11 @@ public final class LookupFixtures {
 			.until(() -> discovery.getInstances("svc-100").size() == 100 && discovery.getInstances("svc-1").size() == 1);
 	}
 
-	private ConfigurableApplicationContext start(Registry registry) {
+	private ConfigurableApplicationContext start(Registry registry, String... extraProperties) {
 		Apps started = new Apps(registry, this.servers);
 		this.apps.add(started);
-		return started.start("lookup", "lookup-" + registry.name().toLowerCase(java.util.Locale.ROOT), false);
+		return started.start("lookup", "lookup-" + registry.name().toLowerCase(java.util.Locale.ROOT), false,
+				extraProperties);
 	}
 
 	static synchronized LookupFixtures get() {

@@ -10,10 +10,14 @@ import io.github.etcddiscovery.benchmarks.Report;
 import io.github.etcddiscovery.benchmarks.Samples;
 import io.github.etcddiscovery.benchmarks.systems.Apps;
 import io.github.etcddiscovery.benchmarks.systems.ChildApp;
+import io.github.etcddiscovery.benchmarks.systems.FixedLists;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -23,7 +27,9 @@ import org.springframework.web.client.RestClient;
  * registering in etcd against the same application with discovery switched off, alternated
  * run by run.</li>
  * <li>A load-balanced call against a direct call to the same instance, from the same caller,
- * alternated batch by batch.</li>
+ * over the same connection, alternated call by call; and, to tell the registry's share from
+ * Spring Cloud LoadBalancer's, the same load-balanced call over a fixed list
+ * ({@link FixedLists}).</li>
  * </ul>
  */
 public final class Overhead {
@@ -38,37 +44,66 @@ public final class Overhead {
 		startup(servers, report, profile);
 	}
 
+	/**
+	 * The three clients share one request factory, so one connection pool and one kept-alive
+	 * connection: the calls differ only in how the address is picked. They are warmed up
+	 * until the optimising compiler has compiled the load-balanced path too, then alternated
+	 * call by call, so that the machine's load falls on all three alike.
+	 */
 	private static void calls(Servers servers, Report report, Profile profile) throws Exception {
-		Samples direct = new Samples();
-		Samples balanced = new Samples();
-		int batch = profile.smoke() ? 20 : 500;
-		try (Apps apps = new Apps(Registry.ETCD, servers)) {
+		int warmUp = profile.smoke() ? 20 : 10_000;
+		int calls = profile.smoke() ? 20 : 1_000 * profile.overheadRuns();
+		Samples[] samples = { new Samples(), new Samples(), new Samples() };
+		Samples registryShare = new Samples();
+		Samples loadBalancerShare = new Samples();
+		try (Apps apps = new Apps(Registry.ETCD, servers); CloseableHttpClient http = HttpClients.createSystem()) {
+			// What RestClient.builder() makes per client when Apache HttpClient is there, shared.
+			HttpComponentsClientHttpRequestFactory requests = new HttpComponentsClientHttpRequestFactory(http);
 			ConfigurableApplicationContext provider = apps.start("overhead-provider", "overhead-provider-1", true);
-			ConfigurableApplicationContext caller = apps.start("overhead-caller", "overhead-caller-1", false);
+			int port = Apps.port(provider);
+			ConfigurableApplicationContext caller = apps.start("overhead-caller", "overhead-caller-1", false,
+					"spring.main.sources=" + FixedLists.class.getName(), "bench.fixed-list.port=" + port);
 			Propagation.await(Duration.ofSeconds(30), () -> !Apps.discovered(caller, "overhead-provider").isEmpty());
-			RestClient plain = RestClient.create("http://127.0.0.1:" + Apps.port(provider));
-			RestClient loadBalanced = caller.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class)
-				.baseUrl("http://overhead-provider")
-				.build();
-			for (int round = 0; round < profile.overheadRuns() * 2 + 1; round++) {
-				boolean warm = round > 0;
-				time(plain, batch, warm ? direct : null);
-				time(loadBalanced, batch, warm ? balanced : null);
+			RestClient.Builder loadBalanced = caller.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class);
+			RestClient[] clients = { RestClient.builder().requestFactory(requests).baseUrl("http://127.0.0.1:" + port).build(),
+					loadBalanced.clone().requestFactory(requests).baseUrl("http://overhead-provider").build(),
+					loadBalanced.clone().requestFactory(requests).baseUrl("http://" + FixedLists.OVERHEAD).build() };
+			double[] micros = new double[clients.length];
+			for (int i = 0; i < warmUp + calls; i++) {
+				for (int k = 0; k < clients.length; k++) {
+					int c = (i + k) % clients.length;
+					micros[c] = time(clients[c]);
+				}
+				if (i >= warmUp) {
+					for (int c = 0; c < clients.length; c++) {
+						samples[c].add(micros[c]);
+					}
+					loadBalancerShare.add(micros[2] - micros[0]);
+					registryShare.add(micros[1] - micros[2]);
+				}
 			}
 		}
+		Samples direct = samples[0];
 		report.add(Figure.baseline(SECTION, "direct", "direct call to the instance", "µs", direct));
-		report.add(Figure.of(SECTION, "etcd-discovery", "load-balanced call to the same instance", "µs", balanced,
+		report.add(Figure.of(SECTION, "etcd-discovery", "load-balanced call to the same instance", "µs", samples[1],
 				"direct call", direct));
+		report.add(Figure.of(SECTION, "Spring Cloud LoadBalancer (fixed list)",
+				"load-balanced call to the same instance, fixed list, no registry", "µs", samples[2], "direct call",
+				direct));
+		report.add(Figure.of(SECTION, "Spring Cloud LoadBalancer (fixed list)",
+				"added by Spring Cloud LoadBalancer (fixed list - direct, per call)", "µs", loadBalancerShare,
+				"direct call", direct));
+		report.add(Figure.of(SECTION, "etcd-discovery", "added by the registry (etcd - fixed list, per call)", "µs",
+				registryShare, "direct call", direct));
+		report.note(SECTION, "Calls: one request factory and connection pool for the three clients, " + warmUp
+				+ " warm-up calls each, then " + calls + " calls each alternated call by call; the shares are medians"
+				+ " of per-call differences.");
 	}
 
-	private static void time(RestClient client, int calls, Samples into) {
-		for (int i = 0; i < calls; i++) {
-			long start = System.nanoTime();
-			client.get().uri("/hello").retrieve().body(String.class);
-			if (into != null) {
-				into.add((System.nanoTime() - start) / 1000.0);
-			}
-		}
+	private static double time(RestClient client) {
+		long start = System.nanoTime();
+		client.get().uri("/hello").retrieve().body(String.class);
+		return (System.nanoTime() - start) / 1000.0;
 	}
 
 	private static void startup(Servers servers, Report report, Profile profile) throws Exception {
