@@ -37,6 +37,8 @@ public final class Lookup {
 
 	public static void run(Report report, Profile profile) throws Exception {
 		boolean smoke = profile.smoke();
+		int warmupMillis = smoke ? 50 : profile.full() ? 700 : 400;
+		int measurementMillis = smoke ? 50 : profile.full() ? 1000 : 600;
 		OptionsBuilder builder = new OptionsBuilder();
 		if ("quick".equals(profile.name())) {
 			// The before-the-memo figure stays in the full profile; the quick one keeps its 10 minutes.
@@ -45,9 +47,9 @@ public final class Lookup {
 		Options options = builder.include(LookupBenchmark.class.getName())
 			.forks(smoke ? 0 : 1)
 			.warmupIterations(profile.jmhIterations())
-			.warmupTime(smoke ? TimeValue.milliseconds(50) : TimeValue.milliseconds(profile.full() ? 700 : 400))
+			.warmupTime(TimeValue.milliseconds(warmupMillis))
 			.measurementIterations(profile.jmhIterations())
-			.measurementTime(smoke ? TimeValue.milliseconds(50) : TimeValue.milliseconds(profile.full() ? 1000 : 600))
+			.measurementTime(TimeValue.milliseconds(measurementMillis))
 			.timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
 			.mode(org.openjdk.jmh.annotations.Mode.AverageTime)
 			.addProfiler(GCProfiler.class)
@@ -93,7 +95,8 @@ public final class Lookup {
 			}
 		}
 		report.note(SECTION, "JMH 1.37"
-				+ ", average time, " + profile.jmhIterations() + " measurement iterations, "
+				+ ", average time, " + profile.jmhIterations() + " measurement iterations of " + measurementMillis
+				+ " ms after as many warm-up iterations of " + warmupMillis + " ms, "
 				+ (smoke ? "in-process (forks=0)" : "one fork per benchmark") + ", "
 				+ "GC profiler; p99 is the worst iteration's average, not a per-call percentile.");
 	}
