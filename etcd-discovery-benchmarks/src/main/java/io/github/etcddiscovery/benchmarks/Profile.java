@@ -10,7 +10,7 @@ package io.github.etcddiscovery.benchmarks;
  * @param defaultCycles cycles of the peers' defaults (each waits for 30-90 s of caches)
  * @param jmhIterations JMH measurement iterations (warm-up as many), 1 s each, except smoke
  * @param scaleServices services of the scale figure (10 instances each)
- * @param overheadRuns runs of each call loop of the overhead figure
+ * @param overheadRuns runs of each call loop of the overhead figure (and cold syncs of the scale figure)
  * @param startupRuns whole-process starts of each variant (with the starter, discovery off) of
  * the overhead figure, alternated; each is a JVM of about 4 s
  */
