@@ -10,9 +10,10 @@ import org.springframework.aot.hint.TypeReference;
 
 /**
  * What a GraalVM native image must keep for the starter beyond what Spring AOT derives from
- * the bean definitions: the jetcd internals that the reconnect watchdog reaches by
- * reflection (the client's connection manager and its gRPC channel). The instance codec
- * needs nothing: it reads and writes JSON trees and maps, not bound classes.
+ * the bean definitions: the jetcd internals that the reconnect watchdog and the client
+ * warm-up reach by reflection (the client's connection manager, its gRPC channel and its
+ * Vert.x instance). The instance codec needs nothing: it reads and writes JSON trees and
+ * maps, not bound classes.
  */
 public class EtcdRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -27,6 +28,7 @@ public class EtcdRuntimeHints implements RuntimeHintsRegistrar {
 					(type) -> type.withField("connectionManager"))
 			.registerType(TypeReference.of(CONNECTION_MANAGER), (type) -> type
 				.withMethod("getChannel", java.util.List.of(), ExecutableMode.INVOKE)
+				.withMethod("vertx", java.util.List.of(), ExecutableMode.INVOKE)
 				.withMembers(MemberCategory.INVOKE_DECLARED_METHODS));
 	}
 

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The jetcd client every other part shares, over TLS when the endpoints are https. Where
  * etcd is comes from an {@link EtcdConnectionDetails} bean (a container's, or the
- * properties'); every client, also one the user defines, is checked once at startup.
+ * properties'); every client, also one the user defines, is checked once at startup, and
+ * built further in the background ({@link EtcdClientWarmup}) while the context starts.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnEtcdEnabled
@@ -35,6 +36,12 @@ public class EtcdClientAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
 		EtcdTls tls = EtcdTls.of(properties, sslBundles.getIfAvailable());
 		return new EtcdClientFactory(properties, connection, tls, customizers.orderedStream().toList()).create();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public EtcdClientWarmup etcdClientWarmup(Client etcdClient) {
+		return new EtcdClientWarmup(etcdClient);
 	}
 
 	@Bean

@@ -39,19 +39,24 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(EtcdReconnectWatchdog.class);
 
-	private final @Nullable ScheduledExecutorService scheduler;
+	private final ScheduledExecutorService scheduler;
 
+	/**
+	 * Starts watching on a thread of its own. Reaching the channel makes jetcd build it (gRPC
+	 * and Netty load then): that happens on that thread too, not on the one starting the
+	 * application.
+	 */
 	public EtcdReconnectWatchdog(Client client, Duration period) {
-		ManagedChannel channel = channelOf(client);
-		if (channel == null) {
-			this.scheduler = null;
-			return;
-		}
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("etcd-reconnect-");
 		threads.setDaemon(true);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
-		long millis = period.toMillis();
-		this.scheduler.scheduleWithFixedDelay(() -> nudge(channel), millis, millis, TimeUnit.MILLISECONDS);
+		this.scheduler.execute(() -> {
+			ManagedChannel channel = channelOf(client);
+			if (channel != null) {
+				long millis = period.toMillis();
+				this.scheduler.scheduleWithFixedDelay(() -> nudge(channel), millis, millis, TimeUnit.MILLISECONDS);
+			}
+		});
 	}
 
 	private static void nudge(ManagedChannel channel) {
@@ -62,20 +67,20 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
+		this.scheduler.shutdownNow();
+		try {
+			// A channel being built now is built before the client closes, which then shuts it down.
+			this.scheduler.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
 	/** The channel of jetcd's connection manager, or null (and one warning) if it cannot be reached. */
 	static @Nullable ManagedChannel channelOf(Client client) {
 		try {
-			Field managerField = client.getClass().getDeclaredField("connectionManager");
-			managerField.setAccessible(true);
-			Object manager = managerField.get(client);
-			Method getChannel = manager.getClass().getDeclaredMethod("getChannel");
-			getChannel.setAccessible(true);
-			return (ManagedChannel) getChannel.invoke(manager);
+			return (ManagedChannel) connectionManagerCall(client, "getChannel");
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			logger.warn("etcd reconnect watchdog unavailable with this jetcd version (" + ex
@@ -83,6 +88,19 @@ public class EtcdReconnectWatchdog implements DisposableBean {
 					+ "Set spring.cloud.etcd.reconnect-watchdog.enabled=false to silence this warning");
 			return null;
 		}
+	}
+
+	/**
+	 * Calls a method without arguments of jetcd's connection manager, which builds the
+	 * client's channel ({@code getChannel}) and Vert.x instance ({@code vertx}) on first use.
+	 */
+	static Object connectionManagerCall(Client client, String method) throws ReflectiveOperationException {
+		Field managerField = client.getClass().getDeclaredField("connectionManager");
+		managerField.setAccessible(true);
+		Object manager = managerField.get(client);
+		Method call = manager.getClass().getDeclaredMethod(method);
+		call.setAccessible(true);
+		return call.invoke(manager);
 	}
 
 }

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * The local view of the instances this application discovers, kept current by etcd
@@ -34,7 +35,7 @@ import org.springframework.beans.factory.InitializingBean;
  * a time (see {@link PrefixMirror}). Listeners and
  * observers are told by every view.
  */
-public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
+public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSingleton, DisposableBean {
 
 	private final String prefix;
 
@@ -48,6 +49,9 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	private final EtcdDiscoveryProperties.Watch mode;
 
 	private final HeldView held;
+
+	/** Whether the first view was waited for: from then on reads never wait. */
+	private volatile boolean started;
 
 	public EtcdDiscoveryCache(Client client, EtcdProperties etcdProperties, EtcdDiscoveryProperties properties,
 			EtcdKeyspace keyspace) {
@@ -75,13 +79,27 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * Loads the view before the application uses it (with {@code per-service}, only checks that
-	 * the prefix may be read). When etcd does not answer within the request timeout, startup
-	 * goes on with an empty view that fills in as soon as it does; when etcd answers that this
-	 * user may not read the prefix, startup fails, since discovery would never work.
+	 * Begins loading the view in the background, so that connecting to etcd and listing the
+	 * prefix overlap the rest of the context's startup; {@link #afterSingletonsInstantiated()}
+	 * then waits for it.
 	 */
 	@Override
 	public void afterPropertiesSet() {
+		this.held.begin();
+	}
+
+	/**
+	 * Loads the view before the application uses it (with {@code per-service}, only checks that
+	 * the prefix may be read). When etcd does not answer within the request timeout, startup
+	 * goes on with an empty view that fills in as soon as it does; when etcd answers that this
+	 * user may not read the prefix, startup fails, since discovery would never work. A lookup
+	 * made before, by another bean as it starts, waits for the same.
+	 */
+	@Override
+	public synchronized void afterSingletonsInstantiated() {
+		if (this.started) {
+			return;
+		}
 		try {
 			this.held.start();
 		}
@@ -90,6 +108,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 			throw new EtcdAccessException("etcd discovery cannot read " + this.prefix + ": " + refusal.getMessage(),
 					action, refusal);
 		}
+		this.started = true;
 	}
 
 	@Override
@@ -104,6 +123,7 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	 * most the request timeout.
 	 */
 	public ServiceInstances lookup(String serviceId) {
+		started();
 		return this.held.lookup(serviceId);
 	}
 
@@ -114,11 +134,13 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 
 	/** The instances held for a service, whatever their status, from memory: never starts a watch. */
 	public List<EtcdServiceInstance> instances(String serviceId) {
+		started();
 		return this.held.instances(serviceId);
 	}
 
 	/** Ids of the services held that have at least one instance: every service with {@code watch=all}. */
 	public List<String> services() {
+		started();
 		return this.held.services();
 	}
 
@@ -128,7 +150,15 @@ public class EtcdDiscoveryCache implements InitializingBean, DisposableBean {
 	 * prefix, or the services held when etcd does not answer.
 	 */
 	public List<String> listServices() {
+		started();
 		return this.held.listServices();
+	}
+
+	/** Before the context finished starting, a read waits for the first view as startup does. */
+	private void started() {
+		if (!this.started) {
+			afterSingletonsInstantiated();
+		}
 	}
 
 	/** What this cache holds: everything, or only the services looked up. */

@@ -28,8 +28,13 @@ final class FullView implements HeldView {
 	}
 
 	@Override
+	public void begin() {
+		this.mirror.begin();
+	}
+
+	@Override
 	public void start() {
-		this.mirror.start(this.startWait);
+		this.mirror.awaitStart(this.startWait);
 	}
 
 	@Override

@@ -16,7 +16,15 @@ import io.github.etcddiscovery.mirror.MirrorState;
 interface HeldView extends AutoCloseable {
 
 	/**
-	 * Starts following etcd, waiting at most about the request timeout.
+	 * Starts what needs etcd in the background and returns at once: {@link #start()} then
+	 * waits for it. Nothing by default.
+	 */
+	default void begin() {
+	}
+
+	/**
+	 * Starts following etcd, waiting at most about the request timeout (less what passed
+	 * since {@link #begin()}).
 	 * @throws io.github.etcddiscovery.client.EtcdAccessException when etcd refuses to let this
 	 * user read the prefix
 	 */

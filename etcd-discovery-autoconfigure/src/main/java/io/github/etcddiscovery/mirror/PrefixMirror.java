@@ -63,6 +63,11 @@ public final class PrefixMirror implements AutoCloseable {
 
 	private volatile @Nullable EtcdAccessException refused;
 
+	// Guarded by this: the first listing, and whether a caller waited for it.
+	private @Nullable Future<?> first;
+
+	private boolean started;
+
 	// Executor-confined.
 	private long revision;
 
@@ -92,15 +97,39 @@ public final class PrefixMirror implements AutoCloseable {
 
 	/**
 	 * Lists the prefix and follows it from then on, waiting at most {@code wait} for the first
-	 * listing: when etcd does not answer in time the mirror starts empty and fills in as soon
-	 * as it does.
+	 * listing: {@link #begin()} then {@link #awaitStart(Duration)}.
 	 * @throws EtcdAccessException when etcd refused the listing (credentials, permissions),
 	 * since retrying would not help; the mirror is then stopped
 	 */
 	public void start(Duration wait) {
-		Future<?> first = CompletableFuture.runAsync(this::resync, this.executor);
+		begin();
+		awaitStart(wait);
+	}
+
+	/**
+	 * Starts the first listing on the mirror's thread and returns at once, so that the
+	 * connection to etcd and the listing overlap whatever the caller does next.
+	 */
+	public synchronized void begin() {
+		if (this.first == null) {
+			this.first = CompletableFuture.runAsync(this::resync, this.executor);
+		}
+	}
+
+	/**
+	 * Waits at most {@code wait} for the first listing {@link #begin() begun} earlier (begins
+	 * it if it was not): when etcd does not answer in time the mirror goes on empty and fills
+	 * in as soon as it does. Only the first call waits.
+	 * @throws EtcdAccessException when etcd refused the listing (credentials, permissions),
+	 * since retrying would not help; the mirror is then stopped
+	 */
+	public synchronized void awaitStart(Duration wait) {
+		if (this.started) {
+			return;
+		}
+		begin();
 		try {
-			first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+			this.first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -108,6 +137,7 @@ public final class PrefixMirror implements AutoCloseable {
 		catch (ExecutionException | TimeoutException ex) {
 			logger.warn(this.settings.name() + " starts empty, filled in as soon as etcd answers: " + ex);
 		}
+		this.started = true;
 		EtcdAccessException refusal = this.refused;
 		if (refusal != null) {
 			this.thread.shutdownNow();

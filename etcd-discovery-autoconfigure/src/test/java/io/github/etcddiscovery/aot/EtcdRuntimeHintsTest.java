@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EtcdRuntimeHintsTest {
 
 	@Test
-	void hintsCoverTheJetcdMembersTheWatchdogReaches() throws Exception {
+	void hintsCoverTheJetcdMembersTheWatchdogAndTheWarmupReach() throws Exception {
 		RuntimeHints hints = new RuntimeHints();
 		SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
 			.load(org.springframework.aot.hint.RuntimeHintsRegistrar.class)
@@ -30,6 +30,8 @@ class EtcdRuntimeHintsTest {
 			assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(manager)).accepts(hints);
 			assertThat(RuntimeHintsPredicates.reflection()
 				.onMethodInvocation(manager.getType().getDeclaredMethod("getChannel"))).accepts(hints);
+			assertThat(RuntimeHintsPredicates.reflection()
+				.onMethodInvocation(manager.getType().getDeclaredMethod("vertx"))).accepts(hints);
 		}
 	}
 

@@ -6,9 +6,16 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
+import io.github.etcddiscovery.client.EtcdClientBuilderCustomizer;
 import io.github.etcddiscovery.testapp.TestApps;
 import io.github.etcddiscovery.testapp.Text;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,10 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -221,6 +231,46 @@ class DiscoveryIntegrationTest {
 		await().until(() -> lenient.getBean(EtcdDiscoveryClient.class).getInstances("order").size() == 2);
 		await().until(() -> strict.getBean(EtcdDiscoveryClient.class).getInstances("order").size() == 1);
 		assertThat(strict.getBean(EtcdDiscoveryClient.class).getInstances("order").get(0).getPort()).isEqualTo(2);
+	}
+
+	@Test
+	void aBeanThatLooksUpWhileTheContextStartsSeesWhatIsAlreadyInEtcd() {
+		this.apps.etcd().put(this.apps.prefix() + "/inventory/a", "127.0.0.1:1001");
+		this.apps.etcd().put(this.apps.prefix() + "/inventory/b", "127.0.0.1:1002");
+
+		ConfigurableApplicationContext caller = this.apps.startWith(LookupWhileStarting.class, "caller");
+
+		// The view is listed in the background while the context starts: a lookup made before
+		// it is done waits for it, as startup does.
+		assertThat(caller.getBean("inventoryAtStartup", List.class)).hasSize(2);
+	}
+
+	/**
+	 * A user's bean that reads discovery as it is created, on a network where listings take
+	 * 300 ms more (so that they are still in flight then).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class LookupWhileStarting {
+
+		@Bean
+		EtcdClientBuilderCustomizer slowListings() {
+			return (builder) -> builder.interceptor(new ClientInterceptor() {
+				@Override
+				public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+						Channel next) {
+					if (method.getFullMethodName().endsWith("/Range")) {
+						LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+					}
+					return next.newCall(method, options);
+				}
+			});
+		}
+
+		@Bean
+		List<ServiceInstance> inventoryAtStartup(DiscoveryClient discovery) {
+			return List.copyOf(discovery.getInstances("inventory"));
+		}
+
 	}
 
 	private String instanceOf(String helloJson) {

@@ -11,16 +11,18 @@ package io.github.etcddiscovery.benchmarks;
  * @param jmhIterations JMH measurement iterations (warm-up as many): 0.6 s each (warm-up 0.4 s)
  * in quick, 1 s (0.7 s) in full, 50 ms in smoke
  * @param scaleServices services of the scale figure (10 instances each)
- * @param overheadRuns runs of each startup and of each call loop of the overhead figure
+ * @param overheadRuns runs of each call loop of the overhead figure (and cold syncs of the scale figure)
+ * @param startupRuns whole-process starts of each variant (with the starter, discovery off) of
+ * the overhead figure, alternated; each is a JVM of about 4 s
  */
 public record Profile(String name, int propagationCycles, int eurekaCycles, int defaultCycles, int jmhIterations,
-		int scaleServices, int overheadRuns) {
+		int scaleServices, int overheadRuns, int startupRuns) {
 
 	public static Profile named(String name) {
 		return switch (name) {
-			case "smoke" -> new Profile(name, 3, 1, 0, 1, 10, 1);
-			case "quick" -> new Profile(name, 500, 10, 1, 3, 1000, 2);
-			case "full" -> new Profile(name, 2000, 60, 3, 5, 1000, 7);
+			case "smoke" -> new Profile(name, 3, 1, 0, 1, 10, 1, 1);
+			case "quick" -> new Profile(name, 500, 10, 1, 3, 1000, 2, 5);
+			case "full" -> new Profile(name, 2000, 60, 3, 5, 1000, 7, 9);
 			default -> throw new IllegalArgumentException("Profile '" + name + "' is not smoke, quick or full");
 		};
 	}

@@ -1,12 +1,15 @@
 package io.github.etcddiscovery.benchmarks.app;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.context.event.EventListener;
@@ -23,8 +26,19 @@ import org.springframework.web.client.RestClient;
 @SpringBootApplication(proxyBeanMethods = false)
 public class BenchApp {
 
-	/** Printed once the application is ready; a parent process waits for it. */
+	/**
+	 * Printed once the application is ready (with {@code -Dbench.print-ready=true}); a parent
+	 * process waits for it. With {@code -Dbench.ready-when-registered=true} as well, an
+	 * application that registers itself prints it only once it is both ready and registered,
+	 * whichever of the two {@link ApplicationReadyEvent} listeners runs first.
+	 */
 	public static final String READY = "BENCH-APP-READY";
+
+	private final AtomicBoolean readySeen = new AtomicBoolean();
+
+	private final AtomicBoolean registeredSeen = new AtomicBoolean();
+
+	private final AtomicBoolean printed = new AtomicBoolean();
 
 	public static void main(String[] args) {
 		SpringApplication.run(BenchApp.class, args);
@@ -47,9 +61,24 @@ public class BenchApp {
 		return RestClient.builder();
 	}
 
-	@EventListener(ApplicationReadyEvent.class)
-	void ready() {
-		if (Boolean.getBoolean("bench.print-ready")) {
+	@EventListener
+	void ready(ApplicationReadyEvent event) {
+		this.readySeen.set(true);
+		boolean registers = Boolean.getBoolean("bench.ready-when-registered")
+				&& event.getApplicationContext().getBeanProvider(AutoServiceRegistration.class).getIfAvailable() != null;
+		printOnce(!registers || this.registeredSeen.get());
+	}
+
+	@EventListener
+	void registered(InstanceRegisteredEvent<?> event) {
+		if (event.getSource() instanceof AutoServiceRegistration) {
+			this.registeredSeen.set(true);
+			printOnce(this.readySeen.get());
+		}
+	}
+
+	private void printOnce(boolean done) {
+		if (done && Boolean.getBoolean("bench.print-ready") && this.printed.compareAndSet(false, true)) {
 			System.out.println(READY);
 		}
 	}

@@ -3,11 +3,14 @@ package io.github.etcddiscovery.benchmarks.scenarios;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import io.github.etcddiscovery.benchmarks.Figure;
 import io.github.etcddiscovery.benchmarks.Profile;
 import io.github.etcddiscovery.benchmarks.Report;
 import io.github.etcddiscovery.benchmarks.Samples;
+import io.github.etcddiscovery.benchmarks.app.BenchApp;
+import io.github.etcddiscovery.benchmarks.app.JetcdFloor;
 import io.github.etcddiscovery.benchmarks.systems.Apps;
 import io.github.etcddiscovery.benchmarks.systems.ChildApp;
 import io.github.etcddiscovery.benchmarks.systems.FixedLists;
@@ -23,9 +26,18 @@ import org.springframework.web.client.RestClient;
 /**
  * Figure 7: what the starter costs an application.
  * <ul>
- * <li>Startup: a whole {@code BenchApp} JVM, from process start to ready, with the starter
- * registering in etcd against the same application with discovery switched off, alternated
- * run by run.</li>
+ * <li>Startup: a whole {@code BenchApp} JVM, from launching the process to "ready", with the
+ * starter against the same application with discovery switched off, alternated run by run
+ * ({@link Profile#startupRuns()} of each). Both run the same class path and the same
+ * properties; the baseline adds only {@code spring.cloud.etcd.enabled=false} and
+ * {@code spring.cloud.discovery.enabled=false}, which leave the web server, actuator and
+ * LoadBalancer on. Ready means: the {@code ApplicationReadyEvent} was published, so the web
+ * server serves, and, with the starter, this instance's key was written in etcd under its
+ * lease (registration runs on that event; the child waits for its
+ * {@code InstanceRegisteredEvent} too, whichever listener runs first). The starter's view of
+ * the prefix is loaded by then, as it always is when startup completes with etcd up.</li>
+ * <li>The floor under that: a {@link JetcdFloor} JVM that only builds a jetcd client and makes
+ * one get, against an empty main, alternated the same way.</li>
  * <li>A load-balanced call against a direct call to the same instance, from the same caller,
  * over the same connection, alternated call by call; and, to tell the registry's share from
  * Spring Cloud LoadBalancer's, the same load-balanced call over a fixed list
@@ -107,8 +119,6 @@ public final class Overhead {
 	}
 
 	private static void startup(Servers servers, Report report, Profile profile) throws Exception {
-		Samples with = new Samples();
-		Samples without = new Samples();
 		String endpoint = servers.etcd().clientEndpoint();
 		List<String> discovery = Registry.ETCD.properties("startup", "startup-1", endpoint, true);
 		List<String> none = new ArrayList<>(discovery);
@@ -116,22 +126,60 @@ public final class Overhead {
 		none.add("spring.cloud.discovery.enabled=false");
 		// The smoke run only proves the scenario works: its JVMs skip the optimising compiler.
 		String jit = profile.smoke() ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation";
-		for (int run = 0; run < profile.overheadRuns(); run++) {
-			without.addNanosAsMillis(startOnce(none, jit));
-			with.addNanosAsMillis(startOnce(discovery, jit));
-		}
+		Samples with = new Samples();
+		Samples without = new Samples();
+		alternate(profile.startupRuns(), () -> startOnce(BenchApp.class, none, jit), without,
+				() -> startOnce(BenchApp.class, discovery, jit), with);
 		report.add(Figure.baseline(SECTION, "discovery off", "application JVM start to ready", "ms", without));
 		report.add(Figure.of(SECTION, "etcd-discovery", "application JVM start to ready, registered", "ms", with,
 				"discovery off", without));
-		Samples added = new Samples();
-		added.add(with.median() - without.median());
-		report.add(Figure.of(SECTION, "etcd-discovery", "startup added (difference of medians)", "ms", added,
-				"discovery off", without));
+		report.add(Figure.of(SECTION, "etcd-discovery", "startup added (difference of medians)", "ms",
+				difference(with, without), "discovery off", without));
+		Samples empty = new Samples();
+		Samples jetcd = new Samples();
+		alternate(profile.startupRuns(), () -> startOnce(JetcdFloor.class, List.of(), jit), empty,
+				() -> startOnce(JetcdFloor.class, List.of(endpoint), jit), jetcd);
+		report.add(Figure.baseline(SECTION, "empty main", "JVM start to an empty main's end", "ms", empty));
+		report.add(Figure.of(SECTION, "jetcd (raw)", "JVM start to a new client's first get answered", "ms", jetcd,
+				"empty main", empty));
+		report.add(Figure.of(SECTION, "jetcd (raw)", "floor: jetcd added (difference of medians)", "ms",
+				difference(jetcd, empty), "empty main", empty));
+		report.note(SECTION, "Startup: whole JVMs, alternated run by run, each side first in turn. Both BenchApp "
+				+ "variants run the same class path and properties; discovery off adds spring.cloud.etcd.enabled=false "
+				+ "and spring.cloud.discovery.enabled=false (web server, actuator and LoadBalancer stay on). Ready: "
+				+ "ApplicationReadyEvent published and, with the starter, the instance registered in etcd "
+				+ "(InstanceRegisteredEvent), its view of the prefix loaded. The floor is a main that only builds "
+				+ "a jetcd client and makes one get, against an empty main: what reaching etcd costs any process.");
 	}
 
-	/** Starts a BenchApp JVM and returns the nanoseconds until it was ready. */
-	private static long startOnce(List<String> properties, String jit) throws Exception {
-		try (ChildApp app = ChildApp.start(properties, jit)) {
+	/** Alternates the two, each first in turn, so that a machine getting busier or quieter weighs on both alike. */
+	private static void alternate(int runs, Callable<Long> baseline, Samples baselineInto, Callable<Long> measured,
+			Samples measuredInto) throws Exception {
+		for (int run = 0; run < runs; run++) {
+			boolean baselineFirst = run % 2 == 0;
+			if (baselineFirst) {
+				baselineInto.addNanosAsMillis(baseline.call());
+			}
+			measuredInto.addNanosAsMillis(measured.call());
+			if (!baselineFirst) {
+				baselineInto.addNanosAsMillis(baseline.call());
+			}
+		}
+	}
+
+	private static Samples difference(Samples measured, Samples baseline) {
+		Samples added = new Samples();
+		added.add(measured.median() - baseline.median());
+		return added;
+	}
+
+	/**
+	 * Starts a JVM and returns the nanoseconds until it was ready: for a {@link BenchApp},
+	 * these are properties, and ready includes registered.
+	 */
+	private static long startOnce(Class<?> main, List<String> arguments, String jit) throws Exception {
+		List<String> args = (main == BenchApp.class) ? arguments.stream().map(p -> "--" + p).toList() : arguments;
+		try (ChildApp app = ChildApp.start(main, args, jit, "-Dbench.ready-when-registered=true")) {
 			return app.readyAfterNanos();
 		}
 	}

@@ -69,6 +69,7 @@ public final class Scale {
 			EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties, keyspace);
 			long start = System.nanoTime();
 			cache.afterPropertiesSet();
+			cache.afterSingletonsInstantiated();
 			long synced = System.nanoTime() - start;
 			if (cache.services().size() != data.services()) {
 				throw new IllegalStateException("Cold sync saw " + cache.services().size() + " services");
@@ -85,6 +86,7 @@ public final class Scale {
 
 		EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties, keyspace);
 		cache.afterPropertiesSet();
+		cache.afterSingletonsInstantiated();
 		try {
 			Samples heap = new Samples();
 			heap.add((double) ViewHeap.retained(cache) / instances);

@@ -89,6 +89,7 @@ final class StarterFleet {
 				EtcdDiscoveryCache cache = new EtcdDiscoveryCache(client, etcdProperties, properties, keyspace);
 				long start = System.nanoTime();
 				cache.afterPropertiesSet();
+				cache.afterSingletonsInstantiated();
 				startup.addNanosAsMillis(System.nanoTime() - start);
 				caches.add(cache);
 				for (int s = 0; s < SERVICES_PER_APP; s++) {

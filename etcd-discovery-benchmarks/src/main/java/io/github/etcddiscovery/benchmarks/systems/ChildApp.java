@@ -27,11 +27,19 @@ public final class ChildApp implements AutoCloseable {
 
 	/** Starts a JVM with these properties and returns once the application is ready. */
 	public static ChildApp start(List<String> properties, String... jvmOptions) throws Exception {
+		return start(BenchApp.class, properties.stream().map(p -> "--" + p).toList(), jvmOptions);
+	}
+
+	/**
+	 * Starts a JVM running {@code main} (on this class path) with these arguments and returns
+	 * once it printed {@link BenchApp#READY}.
+	 */
+	public static ChildApp start(Class<?> main, List<String> arguments, String... jvmOptions) throws Exception {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Djava.net.preferIPv4Stack=true", "-Dbench.print-ready=true"));
 		command.addAll(List.of(jvmOptions));
-		command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchApp.class.getName()));
-		properties.forEach(p -> command.add("--" + p));
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+		command.addAll(arguments);
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
