@@ -17,7 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Figure 3: a provider JVM registered with its defaults is killed with SIGKILL while a caller
- * streams calls to its service (two threads, 2 ms apart, no retries). Reported: the time from
+ * streams calls to its service (two threads, 2 ms apart, no retries; one thread 10 ms apart for
+ * the minutes-long sample of Eureka's defaults, see {@link #runLight}). Reported: the time from
  * the kill until the caller's load-balancer list no longer holds it (registration expiry plus
  * propagation), and the calls that failed meanwhile; a graceful
  * deregistration (figure 2) taking milliseconds and failing none. Eureka with its defaults waits
@@ -37,7 +38,19 @@ public final class Crash {
 	 */
 	public static void run(Servers servers, Report report, Registry registry, boolean smoke) throws Exception {
 		run(servers, report, registry, registry.label(), smoke ? java.util.List.of("spring.cloud.etcd.discovery.ttl=2s",
-				"spring.cloud.zookeeper.session-timeout=4s") : java.util.List.of(), smoke);
+				"spring.cloud.zookeeper.session-timeout=4s") : java.util.List.of(), smoke, NORMAL, () -> {
+				});
+	}
+
+	/**
+	 * The same scenario with callers at a light pace (one thread, 10 ms apart): for a sample
+	 * that takes minutes and runs alongside the lookup figure, whose forked JVMs it must
+	 * disturb as little as it can. Its failed calls are compared through the figure per
+	 * 1,000 calls/s.
+	 * @param killed runs once the provider is killed: what follows is waiting
+	 */
+	public static void runLight(Servers servers, Report report, Registry registry, Runnable killed) throws Exception {
+		run(servers, report, registry, registry.label(), java.util.List.of(), false, LIGHT, killed);
 	}
 
 	/**
@@ -46,13 +59,15 @@ public final class Crash {
 	 */
 	public static void runEtcdWithTtl(Servers servers, Report report, Duration ttl, boolean smoke) throws Exception {
 		run(servers, report, Registry.ETCD, Registry.ETCD.label() + " (ttl " + ttl.toSeconds() + " s)",
-				java.util.List.of("spring.cloud.etcd.discovery.ttl=" + ttl.toSeconds() + "s"), smoke);
+				java.util.List.of("spring.cloud.etcd.discovery.ttl=" + ttl.toSeconds() + "s"), smoke, NORMAL, () -> {
+				});
 	}
 
 	private static void run(Servers servers, Report report, Registry registry, String label,
-			java.util.List<String> extraProperties, boolean smoke) throws Exception {
+			java.util.List<String> extraProperties, boolean smoke, Pace pace, Runnable killed) throws Exception {
 		Samples removed = new Samples();
 		Samples failed = new Samples();
+		Samples failedPerRate = new Samples();
 		Duration limit = Duration.ofSeconds((registry == Registry.EUREKA_DEFAULTS) ? 420 : 150);
 		try (Apps apps = new Apps(registry, servers)) {
 			apps.start("crashing", "crashing-a", true);
@@ -63,12 +78,14 @@ public final class Crash {
 			properties.addAll(extraProperties);
 			try (ChildApp victim = ChildApp.start(properties, smoke ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation")) {
 				Propagation.await(limit, () -> Apps.offered(supplier).contains("crashing-b"));
-				try (CallLoop calls = new CallLoop(caller, "crashing", "crashing-b", 2, limit.plusSeconds(40),
-						500_000, Duration.ofMillis(2))) {
+				try (CallLoop calls = new CallLoop(caller, "crashing", "crashing-b", pace.threads(), limit.plusSeconds(40),
+						500_000, pace.pause())) {
 					Propagation.await(Duration.ofSeconds(30), () -> calls.lastByWatched() > 0);
 					long failuresBefore = calls.failures();
+					long callsBefore = calls.calls();
 					long killedAt = System.nanoTime();
 					victim.kill();
+					killed.run();
 					long deadline = killedAt + limit.toNanos();
 					while (Apps.offered(supplier).contains("crashing-b") && System.nanoTime() < deadline) {
 						LockSupport.parkNanos(1_000_000);
@@ -79,6 +96,8 @@ public final class Crash {
 					if (gone < deadline) {
 						removed.addNanosAsMillis(gone - killedAt);
 						failed.add(calls.failures() - failuresBefore);
+						double callsPerSecond = (sent - callsBefore) / ((gone - killedAt) / 1e9);
+						failedPerRate.add((calls.failures() - failuresBefore) * 1000.0 / callsPerSecond);
 					}
 					report.note(SECTION, String.format("%s: %d calls in all, at about %.0f calls/s", label,
 							calls.calls(), calls.calls() / ((System.nanoTime() - killedAt) / 1e9 + 1e-9)));
@@ -87,6 +106,16 @@ public final class Crash {
 		}
 		report.add(Figure.of(SECTION, label, "SIGKILL -> out of the load-balancer list", "ms", removed, null, null));
 		report.add(Figure.of(SECTION, label, "calls failed meanwhile (no retries)", "calls", failed, null, null));
+		report.add(Figure.of(SECTION, label, "calls failed meanwhile, per 1,000 calls/s sent", "calls", failedPerRate,
+				null, null));
 	}
+
+	/** How hard the caller calls: threads, each pausing between two calls. */
+	private record Pace(int threads, Duration pause) {
+	}
+
+	private static final Pace NORMAL = new Pace(2, Duration.ofMillis(2));
+
+	private static final Pace LIGHT = new Pace(1, Duration.ofMillis(10));
 
 }
