@@ -33,6 +33,13 @@ public final class Apps implements AutoCloseable {
 		return this.registry;
 	}
 
+	/**
+	 * Held while an application of this JVM starts: Spring Boot sets up the JVM's one logging
+	 * system for each application, and two starting at once on different threads (the peers'
+	 * defaults run alongside the other scenarios) race on it.
+	 */
+	static final Object STARTING = new Object();
+
 	public String endpoint() {
 		return this.endpoint;
 	}
@@ -47,9 +54,10 @@ public final class Apps implements AutoCloseable {
 			properties.removeIf(p -> p.startsWith(key));
 			properties.add(extra);
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchApp.class)
-			.properties(properties.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context;
+		synchronized (STARTING) {
+			context = new SpringApplicationBuilder(BenchApp.class).properties(properties.toArray(String[]::new)).run();
+		}
 		this.started.add(context);
 		return context;
 	}

@@ -68,9 +68,12 @@ public final class Servers implements AutoCloseable {
 	/** A fresh Eureka server with the settings of {@code registry}; its service URL. */
 	public synchronized String eurekaServer(Registry registry) {
 		int port = freePort();
-		ConfigurableApplicationContext server = new SpringApplicationBuilder(EurekaServerApp.class)
-			.properties(registry.eurekaServerProperties(port).toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext server;
+		synchronized (Apps.STARTING) {
+			server = new SpringApplicationBuilder(EurekaServerApp.class)
+				.properties(registry.eurekaServerProperties(port).toArray(String[]::new))
+				.run();
+		}
 		this.eurekas.add(server);
 		return "http://127.0.0.1:" + port + "/eureka/";
 	}
