@@ -20,7 +20,8 @@ final class SideBySide {
 	static String table(List<Figure> figures) {
 		Map<String, Map<String, Figure>> rows = new LinkedHashMap<>();
 		for (Figure figure : figures) {
-			if (figure.baseline() == null || figure.system().startsWith("etcd (")
+			boolean aSystem = java.util.Arrays.stream(Registry.values()).anyMatch(r -> r.label().equals(figure.system()));
+			if (figure.baseline() == null || !aSystem
 					|| !(figure.section().startsWith("1.") || figure.section().startsWith("2."))) {
 				continue;
 			}

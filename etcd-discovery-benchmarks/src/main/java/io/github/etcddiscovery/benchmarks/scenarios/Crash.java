@@ -106,7 +106,7 @@ public final class Crash {
 		}
 		report.add(Figure.of(SECTION, label, "SIGKILL -> out of the load-balancer list", "ms", removed, null, null));
 		report.add(Figure.of(SECTION, label, "calls failed meanwhile (no retries)", "calls", failed, null, null));
-		report.add(Figure.of(SECTION, label, "calls failed meanwhile, per 1,000 calls/s sent", "calls", failedPerRate,
+		report.add(Figure.of(SECTION, label, "calls failed meanwhile, scaled to 1,000 calls/s sent", "calls", failedPerRate,
 				null, null));
 	}
 
