@@ -234,7 +234,9 @@ class PrefixMirrorTest {
 		assertThat(failing.failedListings()).isPositive();
 		this.etcd.failEveryListing(null);
 
-		waitUntil(() -> this.mirror.state().confirmed());
+		// The state is published before the listener is told; the first listing completes after.
+		waitUntil(() -> this.mirror.firstListing().toCompletableFuture().isDone());
+		assertThat(this.mirror.state().confirmed()).isTrue();
 		assertThat(this.listener.calls).containsExactly("replaced@1 [/p/a]");
 		assertThat(this.mirror.state().failedListings()).isZero();
 		assertThat(this.mirror.state().lastError()).isNull();
