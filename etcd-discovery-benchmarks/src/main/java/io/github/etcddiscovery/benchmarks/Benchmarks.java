@@ -56,16 +56,15 @@ public final class Benchmarks {
 				killed.await(3, java.util.concurrent.TimeUnit.MINUTES);
 			}
 			attempt(report, "1. Lookup", () -> Lookup.run(report, profile));
+			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
 			propagation(servers, report, profile);
 			// The peers' other defaults wait for caches of 30-90 s, mostly idle: they run on their
 			// own servers (ZooKeeper, Eureka) while the other scenarios go on, so that the run
 			// takes the longest of them rather than their sum. They start after the figures that
-			// time hot paths and propagation; the figures that follow are ratios to baselines
-			// taken in the same conditions (the scale figure's), count etcd's own CPU and bytes,
-			// or are times set by leases and caches. The overhead figure waits for them, since it
-			// times startups and calls.
+			// time hot paths, event rates and propagation; the figures that follow count etcd's
+			// own CPU and bytes, or are times set by leases and caches. The overhead figure waits
+			// for them, since it times startups and calls.
 			waiting.addAll(defaults(servers, report, profile));
-			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
 			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
 			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
 			if (!profile.smoke()) {
