@@ -11,6 +11,7 @@ import io.github.etcddiscovery.discovery.ServiceInstances;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
@@ -54,16 +55,34 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private final EtcdDiscoveryCache cache;
 
-	/** Replays the latest list: a load balancer subscribes per request and takes the first. */
-	private final Sinks.Many<List<ServiceInstance>> instances = Sinks.many().replay().latest();
+	/**
+	 * Pushes each new list to the subscribers that stay (a health check, a cache), off the
+	 * cache's thread; a load balancer that subscribes per request starts from {@link #current}.
+	 */
+	private final Sinks.Many<Numbered> pushes = Sinks.many().replay().latest();
 
 	private final ServiceChangeListener listener = this::servicesChanged;
 
-	/** Null until the first refresh, which always emits: subscribers must never wait for a first list. */
-	private @Nullable List<ServiceInstance> last;
+	/**
+	 * What a subscriber gets: the newest list, set on the cache's thread as the change is
+	 * applied, then every later push. Rebuilt once per change, so that a subscription per
+	 * request assembles nothing.
+	 */
+	private volatile @Nullable Flux<List<ServiceInstance>> current;
+
+	// Guarded by this: the newest list and the wait for an empty one.
+
+	/** Null until the first refresh, which always sets one: subscribers must never wait for a first list. */
+	private @Nullable Numbered latest;
 
 	/** The empty list due once {@link #VANISHED_GRACE} has passed, unless an instance comes. */
 	private @Nullable Disposable pendingEmpty;
+
+	// Guarded by pushing: emissions are serial, and in the order of the lists.
+
+	private final Object pushing = new Object();
+
+	private long pushed;
 
 	public EtcdServiceInstanceListSupplier(String serviceId, EtcdDiscoveryCache cache) {
 		this.serviceId = serviceId;
@@ -74,6 +93,7 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		// first listing).
 		cache.addListener(this.listener);
 		refresh();
+		push();
 	}
 
 	/**
@@ -91,44 +111,71 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	@Override
 	public Flux<List<ServiceInstance>> get() {
-		return this.instances.asFlux();
+		Flux<List<ServiceInstance>> flux = this.current;
+		return (flux != null) ? flux : Flux.empty();
 	}
 
 	private void servicesChanged(Set<String> serviceIds) {
-		if (serviceIds.contains(this.canonicalId)) {
-			// Off the cache's own thread: no subscriber (a blocking health check, say) may hold it up.
-			Schedulers.boundedElastic().schedule(this::refresh);
+		if (serviceIds.contains(this.canonicalId) && refresh()) {
+			// The newest list is already what a new subscription starts from. The subscribers
+			// that stay get it off the cache's thread: none of them (a blocking health check,
+			// say) may hold the watch up.
+			Schedulers.boundedElastic().schedule(this::push);
 		}
 	}
 
 	/**
-	 * Reads the cache and emits what it holds, unless that was the last list emitted. Reading
-	 * under the lock means that whichever refresh runs last emits the newest view.
+	 * Reads the cache and makes what it holds the newest list, unless it is the same list:
+	 * quick, no subscriber's code runs. Reading under the lock means that whichever refresh
+	 * runs last sets the newest view.
+	 * @return whether the newest list changed
 	 */
-	private synchronized void refresh() {
-		ServiceInstances current = this.cache.lookup(this.serviceId);
-		if (current.isEmpty() && this.last != null && !this.last.isEmpty()) {
+	private synchronized boolean refresh() {
+		ServiceInstances now = this.cache.lookup(this.serviceId);
+		if (now.isEmpty() && this.latest != null && !this.latest.list().isEmpty()) {
 			if (this.pendingEmpty == null) {
 				this.pendingEmpty = Schedulers.parallel()
 					.schedule(this::emptyAfterGrace, VANISHED_GRACE.toMillis(), TimeUnit.MILLISECONDS);
 			}
-			return;
+			return false;
 		}
 		cancelPendingEmpty();
-		emit(current.up());
+		return set(now.up());
 	}
 
-	private synchronized void emptyAfterGrace() {
-		this.pendingEmpty = null;
-		if (this.cache.lookup(this.serviceId).isEmpty()) {
-			emit(List.of());
+	private void emptyAfterGrace() {
+		boolean changed;
+		synchronized (this) {
+			this.pendingEmpty = null;
+			changed = this.cache.lookup(this.serviceId).isEmpty() && set(List.of());
+		}
+		if (changed) {
+			push();
 		}
 	}
 
-	private void emit(List<ServiceInstance> up) {
-		if (!up.equals(this.last)) {
-			this.last = up;
-			this.instances.tryEmitNext(up);
+	private boolean set(List<ServiceInstance> up) {
+		if (this.latest != null && up.equals(this.latest.list())) {
+			return false;
+		}
+		Numbered next = new Numbered((this.latest != null) ? this.latest.number() + 1 : 1, up);
+		this.latest = next;
+		this.current = Flux.concat(Mono.just(up),
+				this.pushes.asFlux().filter((pushed) -> pushed.number() > next.number()).map(Numbered::list));
+		return true;
+	}
+
+	/** Emits the newest list to the subscribers that stay, unless it went out already. */
+	private void push() {
+		synchronized (this.pushing) {
+			Numbered newest;
+			synchronized (this) {
+				newest = this.latest;
+			}
+			if (newest != null && newest.number() > this.pushed) {
+				this.pushed = newest.number();
+				this.pushes.tryEmitNext(newest);
+			}
 		}
 	}
 
@@ -139,13 +186,19 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		}
 	}
 
+	/** A list and its place in the order of lists. */
+	private record Numbered(long number, List<ServiceInstance> list) {
+	}
+
 	@Override
 	public void destroy() {
 		this.cache.removeListener(this.listener);
 		synchronized (this) {
 			cancelPendingEmpty();
 		}
-		this.instances.tryEmitComplete();
+		synchronized (this.pushing) {
+			this.pushes.tryEmitComplete();
+		}
 	}
 
 	@Override
