@@ -66,14 +66,14 @@ public final class Benchmarks {
 			// for them, since it times startups and calls.
 			waiting.addAll(defaults(servers, report, profile));
 			attempt(report, "6. Scale of the fleet", () -> Fleet.run(servers, report, profile));
-			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke()));
+			attempt(report, "3. Crash: etcd", () -> Crash.run(servers, report, Registry.ETCD, profile.smoke(), profile.crashRuns()));
 			if (!profile.smoke()) {
 				// The same scenario with a shorter lease (the smoke run already uses a 2 s one).
 				attempt(report, "3. Crash: etcd ttl 3 s",
-						() -> Crash.runEtcdWithTtl(servers, report, Duration.ofSeconds(3), false));
+						() -> Crash.runEtcdWithTtl(servers, report, Duration.ofSeconds(3), profile.crashRuns()));
 			}
-			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke()));
-			attempt(report, "3. Crash: Eureka fastest", () -> Crash.run(servers, report, Registry.EUREKA_FASTEST, profile.smoke()));
+			attempt(report, "3. Crash: Zookeeper", () -> Crash.run(servers, report, Registry.ZOOKEEPER_FASTEST, profile.smoke(), profile.crashRuns()));
+			attempt(report, "3. Crash: Eureka fastest", () -> Crash.run(servers, report, Registry.EUREKA_FASTEST, profile.smoke(), profile.crashRuns()));
 			attempt(report, "4. Rolling restart: etcd",
 					() -> RollingRestart.run(servers, report, Registry.ETCD, Duration.ofSeconds(60)));
 			for (Thread thread : waiting) {

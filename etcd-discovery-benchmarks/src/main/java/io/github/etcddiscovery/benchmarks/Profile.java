@@ -14,15 +14,17 @@ package io.github.etcddiscovery.benchmarks;
  * @param overheadRuns runs of each call loop of the overhead figure (and cold syncs of the scale figure)
  * @param startupRuns whole-process starts of each variant (with the starter, discovery off) of
  * the overhead figure, alternated; each is a JVM of about 4 s
+ * @param crashRuns providers killed per system in the crash figure (Eureka's defaults, minutes
+ * each: one)
  */
 public record Profile(String name, int propagationCycles, int eurekaCycles, int defaultCycles, int jmhIterations,
-		int scaleServices, int overheadRuns, int startupRuns) {
+		int scaleServices, int overheadRuns, int startupRuns, int crashRuns) {
 
 	public static Profile named(String name) {
 		return switch (name) {
-			case "smoke" -> new Profile(name, 3, 1, 0, 1, 10, 1, 1);
-			case "quick" -> new Profile(name, 500, 10, 1, 3, 1000, 2, 5);
-			case "full" -> new Profile(name, 2000, 60, 3, 5, 1000, 7, 9);
+			case "smoke" -> new Profile(name, 3, 1, 0, 1, 10, 1, 1, 1);
+			case "quick" -> new Profile(name, 500, 10, 1, 3, 1000, 2, 5, 1);
+			case "full" -> new Profile(name, 2000, 60, 3, 5, 1000, 7, 9, 5);
 			default -> throw new IllegalArgumentException("Profile '" + name + "' is not smoke, quick or full");
 		};
 	}

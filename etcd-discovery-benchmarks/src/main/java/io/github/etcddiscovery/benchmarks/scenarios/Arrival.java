@@ -8,6 +8,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
+import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
+import io.github.etcddiscovery.discovery.ServiceChangeListener;
 import reactor.core.Disposable;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -29,7 +31,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li>on every list the caller's load-balancer {@link ServiceInstanceListSupplier} flux emits
  * to one subscription held all along, where (b) is read from the list itself (the
  * etcd-discovery supplier pushes every change; the peers' suppliers emit once per subscription,
- * so for them this adds nothing and the poll and the heartbeat decide).</li>
+ * so for them this adds nothing and the poll and the heartbeat decide); and</li>
+ * <li>with etcd-discovery, on every call of its change listener ({@code ServiceChangeListener},
+ * told on the thread that applied the change, after the load balancer's list is set), where
+ * both are checked again. Spring Cloud Zookeeper's heartbeat is already told that way, on the
+ * TreeCache's thread; etcd-discovery publishes its heartbeat from a thread of its own, so that
+ * a slow listener cannot hold up its watch, and this listener is its equivalent.</li>
  * </ul>
  * Each stamp is taken right after the check that found the condition true. Watching starts
  * before the register or deregister call: a registry's call may return only after its server
@@ -44,6 +51,8 @@ final class Arrival implements AutoCloseable {
 
 	private final Disposable lists;
 
+	private final Runnable stopListening;
+
 	private volatile Phase phase;
 
 	Arrival(ConfigurableApplicationContext caller, ServiceInstanceListSupplier supplier) {
@@ -51,6 +60,16 @@ final class Arrival implements AutoCloseable {
 		caller.addApplicationListener(this.heartbeats);
 		this.lists = supplier.get().subscribe(this::check, (error) -> {
 		});
+		EtcdDiscoveryCache cache = caller.getBeanProvider(EtcdDiscoveryCache.class).getIfAvailable();
+		if (cache != null) {
+			ServiceChangeListener changes = (serviceIds) -> check(null);
+			cache.addListener(changes);
+			this.stopListening = () -> cache.removeListener(changes);
+		}
+		else {
+			this.stopListening = () -> {
+			};
+		}
 	}
 
 	/**
@@ -108,6 +127,7 @@ final class Arrival implements AutoCloseable {
 	@Override
 	public void close() {
 		this.lists.dispose();
+		this.stopListening.run();
 		this.caller.removeApplicationListener(this.heartbeats);
 	}
 

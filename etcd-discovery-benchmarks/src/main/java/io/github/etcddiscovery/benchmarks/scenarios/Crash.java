@@ -18,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Figure 3: a provider JVM registered with its defaults is killed with SIGKILL while a caller
  * streams calls to its service (two threads, 2 ms apart, no retries; one thread 10 ms apart for
- * the minutes-long sample of Eureka's defaults, see {@link #runLight}). Reported: the time from
+ * the minutes-long sample of Eureka's defaults, see {@link #runLight}), once per sample, a new
+ * provider each time ({@link io.github.etcddiscovery.benchmarks.Profile#crashRuns()}). Reported: the time from
  * the kill until the caller's load-balancer list no longer holds it (registration expiry plus
  * propagation), and the calls that failed meanwhile; a graceful
  * deregistration (figure 2) taking milliseconds and failing none. Eureka with its defaults waits
@@ -33,12 +34,14 @@ public final class Crash {
 	}
 
 	/**
+	 * @param samples providers killed one after another, each a sample
 	 * @param smoke shorten the registrations' lifetimes (etcd lease TTL 2 s, ZooKeeper session
 	 * 4 s): the smoke test only proves the scenario works
 	 */
-	public static void run(Servers servers, Report report, Registry registry, boolean smoke) throws Exception {
+	public static void run(Servers servers, Report report, Registry registry, boolean smoke, int samples)
+			throws Exception {
 		run(servers, report, registry, registry.label(), smoke ? java.util.List.of("spring.cloud.etcd.discovery.ttl=2s",
-				"spring.cloud.zookeeper.session-timeout=4s") : java.util.List.of(), smoke, NORMAL, () -> {
+				"spring.cloud.zookeeper.session-timeout=4s") : java.util.List.of(), smoke, NORMAL, samples, () -> {
 				});
 	}
 
@@ -50,21 +53,23 @@ public final class Crash {
 	 * @param killed runs once the provider is killed: what follows is waiting
 	 */
 	public static void runLight(Servers servers, Report report, Registry registry, Runnable killed) throws Exception {
-		run(servers, report, registry, registry.label(), java.util.List.of(), false, LIGHT, killed);
+		run(servers, report, registry, registry.label(), java.util.List.of(), false, LIGHT, 1, killed);
 	}
 
 	/**
 	 * This starter with a lease of {@code ttl}: its fastest documented setting for crashes, as
 	 * Eureka's fastest row runs with a 3 s lease.
 	 */
-	public static void runEtcdWithTtl(Servers servers, Report report, Duration ttl, boolean smoke) throws Exception {
+	public static void runEtcdWithTtl(Servers servers, Report report, Duration ttl, int samples) throws Exception {
 		run(servers, report, Registry.ETCD, Registry.ETCD.label() + " (ttl " + ttl.toSeconds() + " s)",
-				java.util.List.of("spring.cloud.etcd.discovery.ttl=" + ttl.toSeconds() + "s"), smoke, NORMAL, () -> {
+				java.util.List.of("spring.cloud.etcd.discovery.ttl=" + ttl.toSeconds() + "s"), false, NORMAL, samples,
+				() -> {
 				});
 	}
 
 	private static void run(Servers servers, Report report, Registry registry, String label,
-			java.util.List<String> extraProperties, boolean smoke, Pace pace, Runnable killed) throws Exception {
+			java.util.List<String> extraProperties, boolean smoke, Pace pace, int samples, Runnable killed)
+			throws Exception {
 		Samples removed = new Samples();
 		Samples failed = new Samples();
 		Samples failedPerRate = new Samples();
@@ -73,34 +78,37 @@ public final class Crash {
 			apps.start("crashing", "crashing-a", true);
 			ConfigurableApplicationContext caller = apps.start("crash-caller", "crash-caller-1", false);
 			ServiceInstanceListSupplier supplier = Apps.supplier(caller, "crashing");
-			java.util.List<String> properties = new java.util.ArrayList<>(
-					registry.properties("crashing", "crashing-b", apps.endpoint(), true));
-			properties.addAll(extraProperties);
-			try (ChildApp victim = ChildApp.start(properties, smoke ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation")) {
-				Propagation.await(limit, () -> Apps.offered(supplier).contains("crashing-b"));
-				try (CallLoop calls = new CallLoop(caller, "crashing", "crashing-b", pace.threads(), limit.plusSeconds(40),
-						500_000, pace.pause())) {
-					Propagation.await(Duration.ofSeconds(30), () -> calls.lastByWatched() > 0);
-					long failuresBefore = calls.failures();
-					long callsBefore = calls.calls();
-					long killedAt = System.nanoTime();
-					victim.kill();
-					killed.run();
-					long deadline = killedAt + limit.toNanos();
-					while (Apps.offered(supplier).contains("crashing-b") && System.nanoTime() < deadline) {
-						LockSupport.parkNanos(1_000_000);
+			for (int sample = 0; sample < samples; sample++) {
+				String victimId = "crashing-b" + sample;
+				java.util.List<String> properties = new java.util.ArrayList<>(
+						registry.properties("crashing", victimId, apps.endpoint(), true));
+				properties.addAll(extraProperties);
+				try (ChildApp victim = ChildApp.start(properties, smoke ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation")) {
+					Propagation.await(limit, () -> Apps.offered(supplier).contains(victimId));
+					try (CallLoop calls = new CallLoop(caller, "crashing", victimId, pace.threads(), limit.plusSeconds(40),
+							500_000, pace.pause())) {
+						Propagation.await(Duration.ofSeconds(30), () -> calls.lastByWatched() > 0);
+						long failuresBefore = calls.failures();
+						long callsBefore = calls.calls();
+						long killedAt = System.nanoTime();
+						victim.kill();
+						killed.run();
+						long deadline = killedAt + limit.toNanos();
+						while (Apps.offered(supplier).contains(victimId) && System.nanoTime() < deadline) {
+							LockSupport.parkNanos(1_000_000);
+						}
+						long gone = System.nanoTime();
+						long sent = calls.calls();
+						Propagation.await(Duration.ofSeconds(10), () -> calls.calls() >= sent + 20);
+						if (gone < deadline) {
+							removed.addNanosAsMillis(gone - killedAt);
+							failed.add(calls.failures() - failuresBefore);
+							double callsPerSecond = (sent - callsBefore) / ((gone - killedAt) / 1e9);
+							failedPerRate.add((calls.failures() - failuresBefore) * 1000.0 / callsPerSecond);
+						}
+						report.note(SECTION, String.format("%s, sample %d: %d calls in all, at about %.0f calls/s", label,
+								sample + 1, calls.calls(), calls.calls() / ((System.nanoTime() - killedAt) / 1e9 + 1e-9)));
 					}
-					long gone = System.nanoTime();
-					long sent = calls.calls();
-					Propagation.await(Duration.ofSeconds(10), () -> calls.calls() >= sent + 20);
-					if (gone < deadline) {
-						removed.addNanosAsMillis(gone - killedAt);
-						failed.add(calls.failures() - failuresBefore);
-						double callsPerSecond = (sent - callsBefore) / ((gone - killedAt) / 1e9);
-						failedPerRate.add((calls.failures() - failuresBefore) * 1000.0 / callsPerSecond);
-					}
-					report.note(SECTION, String.format("%s: %d calls in all, at about %.0f calls/s", label,
-							calls.calls(), calls.calls() / ((System.nanoTime() - killedAt) / 1e9 + 1e-9)));
 				}
 			}
 		}

@@ -137,8 +137,10 @@ public final class Propagation {
 						+ "HeartbeatEvent of the caller (etcd-discovery: after each change of its view, on its own "
 						+ "etcd-heartbeat thread; Spring Cloud Zookeeper: on each TreeCache event; Eureka: after each "
 						+ "registry fetch) and, for (b), on each list the caller's load-balancer supplier emits (etcd-discovery "
-						+ "pushes every change; the peers' suppliers emit once per subscription), watching from before the "
-						+ "register or deregister call; the floors are stamped by their raw watch's event");
+						+ "pushes every change; the peers' suppliers emit once per subscription) and, for etcd-discovery, on each "
+						+ "call of its change listener (on the thread that applied the change, as Spring Cloud Zookeeper's "
+						+ "heartbeat is told on the TreeCache's), watching from before the register or deregister call; the "
+						+ "floors are stamped by their raw watch's event");
 				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: grant+put -> watch event", "ms",
 						this.grantPutFloor));
 				this.report.add(Figure.baseline(SECTION, "etcd (raw jetcd)", "floor: delete -> watch event", "ms",
