@@ -3,14 +3,17 @@ package io.github.etcddiscovery.loadbalancer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.ServiceChangeListener;
 import io.github.etcddiscovery.discovery.ServiceInstances;
+import io.github.etcddiscovery.discovery.ServiceUse;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
@@ -34,6 +37,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * would have no instance at all in between. An instance that is still registered but not
  * {@code UP} (an operator's {@code OUT_OF_SERVICE}) leaves at once, as does any instance
  * while others remain.
+ * <p>
+ * With {@code watch=per-service}, nothing here blocks the thread that creates or subscribes
+ * to it (a Netty or reactor thread, for a reactive client): the first read of a service not
+ * held yet waits for its first listing on a thread of the cache's own, and the first list is
+ * emitted when it is in (an empty one after the request timeout, as a first lookup answers).
+ * A subscriber keeps the service held, and each subscription counts as a use of it
+ * ({@code release-unused-after}); when the service was released between two subscriptions,
+ * the next one reads it again, the same way, before it gets a list.
  *
  * <p>
  * In a load balancer configuration of your own, use it as the base of the standard chain:
@@ -59,6 +70,15 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private final ServiceChangeListener listener = this::servicesChanged;
 
+	/** The subscribers of this service's lists, which keep it held ({@code watch=per-service}). */
+	private final ServiceUse use;
+
+	/** The service's releases counted when it was last read: another count means it was released since. */
+	private volatile int releasesRead;
+
+	/** What {@link #get()} returns: the replayed lists, read again first when they may be out of date. */
+	private final Flux<List<ServiceInstance>> lists;
+
 	/** Null until the first refresh, which always emits: subscribers must never wait for a first list. */
 	private @Nullable List<ServiceInstance> last;
 
@@ -69,11 +89,18 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		this.serviceId = serviceId;
 		this.canonicalId = EtcdDiscoveryCache.canonical(serviceId);
 		this.cache = cache;
+		this.use = cache.use(serviceId);
+		this.lists = (this.use == ServiceUse.NEVER_RELEASED) ? this.instances.asFlux()
+				: Flux.defer(this::subscription);
 		// Listen first, then read: a change in between is read twice, never missed. With
-		// watch=per-service, this first read starts watching the service (waiting for its
-		// first listing).
+		// watch=per-service, a service not held yet is read once its first listing is in.
 		cache.addListener(this.listener);
-		refresh();
+		if (cache.holds(serviceId)) {
+			refresh();
+		}
+		else {
+			readWhenHeld();
+		}
 	}
 
 	/**
@@ -91,7 +118,35 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	@Override
 	public Flux<List<ServiceInstance>> get() {
-		return this.instances.asFlux();
+		return this.lists;
+	}
+
+	/**
+	 * One subscriber, which keeps the service held until it leaves: it gets the replayed list,
+	 * read again first when the service was released since the last read (or is not held yet).
+	 * The subscriber is counted before the check, and a release marks the service not held
+	 * before it looks for subscribers, so one of the two always sees the other.
+	 */
+	private Flux<List<ServiceInstance>> subscription() {
+		this.use.subscribed();
+		Flux<List<ServiceInstance>> replayed = this.instances.asFlux();
+		if (this.use.releases() != this.releasesRead || !this.cache.holds(this.serviceId)) {
+			replayed = Mono.fromCompletionStage(readWhenHeld()).thenMany(replayed);
+		}
+		return replayed.doFinally((signal) -> this.use.unsubscribed());
+	}
+
+	/**
+	 * Reads the service once it is held, without blocking the caller: at once when it is,
+	 * otherwise on the cache's thread once its first listing is in (or the request timeout
+	 * passed).
+	 */
+	private CompletionStage<Void> readWhenHeld() {
+		int releases = this.use.releases();
+		return this.cache.lookupLater(this.serviceId).thenRun(() -> {
+			this.releasesRead = releases;
+			refresh();
+		});
 	}
 
 	private void servicesChanged(Set<String> serviceIds) {
@@ -103,10 +158,15 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	/**
 	 * Reads the cache and emits what it holds, unless that was the last list emitted. Reading
-	 * under the lock means that whichever refresh runs last emits the newest view.
+	 * under the lock means that whichever refresh runs last emits the newest view. A read of
+	 * memory only: it never starts a watch, and is not a use that keeps the service held.
 	 */
 	private synchronized void refresh() {
-		ServiceInstances current = this.cache.lookup(this.serviceId);
+		if (!this.cache.holds(this.serviceId)) {
+			// Released: the next subscriber reads it again (readWhenHeld).
+			return;
+		}
+		ServiceInstances current = this.cache.peek(this.serviceId);
 		if (current.isEmpty() && this.last != null && !this.last.isEmpty()) {
 			if (this.pendingEmpty == null) {
 				this.pendingEmpty = Schedulers.parallel()
@@ -120,7 +180,7 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private synchronized void emptyAfterGrace() {
 		this.pendingEmpty = null;
-		if (this.cache.lookup(this.serviceId).isEmpty()) {
+		if (this.cache.holds(this.serviceId) && this.cache.peek(this.serviceId).isEmpty()) {
 			emit(List.of());
 		}
 	}

@@ -1,0 +1,149 @@
+package io.github.etcddiscovery.discovery;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.etcddiscovery.testapp.ActuatorHealth;
+import io.github.etcddiscovery.testapp.LoadBalancerView;
+import io.github.etcddiscovery.testapp.TestApps;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static io.github.etcddiscovery.discovery.PerServiceWatchIntegrationTest.PER_SERVICE;
+import static io.github.etcddiscovery.discovery.PerServiceWatchIntegrationTest.threadsWatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code release-unused-after} with {@code watch=per-service}, against real etcd and real
+ * applications: a service nothing used for that long is no longer watched nor held, a lookup
+ * watches it again, and lookups, load-balanced calls and a subscriber of its load-balanced
+ * list keep it held. The idle time here is 1 s, so a release comes 1 to 1.25 s after the
+ * last use.
+ */
+class ServiceReleaseIntegrationTest {
+
+	static final String RELEASE_AFTER_1S = "spring.cloud.etcd.discovery.release-unused-after=1s";
+
+	/** Far longer than the idle time and a sweep, even on a loaded machine. */
+	static final Duration RELEASED_WITHIN = Duration.ofSeconds(20);
+
+	@RegisterExtension
+	final TestApps apps = TestApps.onSharedEtcd();
+
+	@Test
+	void aServiceNotUsedForTheIdleTimeIsReleasedAndTheNextLookupWatchesItAgain() {
+		ConfigurableApplicationContext orders = this.apps.start("orders");
+		ConfigurableApplicationContext caller = this.apps.start("gateway", PER_SERVICE, RELEASE_AFTER_1S,
+				"management.endpoints.web.exposure.include=health,etcd");
+		EtcdDiscoveryClient discovery = caller.getBean(EtcdDiscoveryClient.class);
+		EtcdDiscoveryCache cache = caller.getBean(EtcdDiscoveryCache.class);
+		assertThat(discovery.getInstances("orders")).hasSize(1);
+		assertThat(threadsWatching("orders")).isNotEmpty();
+		long revisionHeld = cache.getRevision();
+
+		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders") && threadsWatching("orders").isEmpty());
+		assertThat(cache.services()).isEmpty();
+		assertThat(cache.instances("orders")).isEmpty();
+		// Health and the actuator see nothing stale or missing: only less held.
+		ActuatorHealth health = ActuatorHealth.get(caller, "");
+		assertThat(health.statusOf("etcd")).as(health.toString()).isEqualTo("UP");
+		assertThat(health.body().toString()).contains("\"watching\":true").contains("\"services\":0");
+		assertThat(cache.isConnected()).isTrue();
+		assertThat(cache.getRevision()).isGreaterThanOrEqualTo(revisionHeld);
+		assertThat(TestApps.get(caller, "/actuator/etcd").body()).doesNotContain("\"orders\"");
+		assertThat(discovery.getServices()).contains("orders");
+
+		// A change while released is seen by the next lookup, which answers it at once.
+		ConfigurableApplicationContext second = this.apps.start("orders");
+		assertThat(discovery.getInstances("orders")).extracting("instanceId")
+			.containsExactlyInAnyOrder(TestApps.instanceId(orders), TestApps.instanceId(second));
+		assertThat(cache.holds("orders")).isTrue();
+		assertThat(threadsWatching("orders")).isNotEmpty();
+		// And it is followed again.
+		second.close();
+		await().until(() -> discovery.getInstances("orders").size() == 1);
+	}
+
+	@Test
+	void lookupsBlockingOrReactiveKeepAServiceHeld() {
+		this.apps.start("orders");
+		ConfigurableApplicationContext caller = this.apps.start("gateway", PER_SERVICE, RELEASE_AFTER_1S);
+		EtcdDiscoveryClient discovery = caller.getBean(EtcdDiscoveryClient.class);
+		ReactiveDiscoveryClient reactive = caller.getBean(EtcdReactiveDiscoveryClient.class);
+		EtcdDiscoveryCache cache = caller.getBean(EtcdDiscoveryCache.class);
+		assertThat(discovery.getInstances("orders")).hasSize(1);
+
+		// Four idle times of lookups 200 ms apart: the service is held before every one.
+		int[] calls = { 0 };
+		assertThat(timesNotHeldWhileUsed(cache, Duration.ofSeconds(4), () -> {
+			if (calls[0]++ % 2 == 0) {
+				assertThat(discovery.getInstances("orders")).hasSize(1);
+			}
+			else {
+				assertThat(reactive.getInstances("orders").collectList().block()).hasSize(1);
+			}
+		})).isZero();
+		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders"));
+	}
+
+	@Test
+	void aSubscriberOfItsLoadBalancedListKeepsAServiceHeldAndGetsItsChanges() {
+		this.apps.start("orders");
+		ConfigurableApplicationContext caller = this.apps.start("gateway", PER_SERVICE, RELEASE_AFTER_1S);
+		EtcdDiscoveryCache cache = caller.getBean(EtcdDiscoveryCache.class);
+
+		try (LoadBalancerView view = new LoadBalancerView(caller, "orders")) {
+			await().until(() -> cache.holds("orders"));
+			// Three idle times and more without a lookup: still held, still pushed.
+			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> cache.holds("orders"));
+			long since = System.nanoTime();
+			ConfigurableApplicationContext second = this.apps.start("orders");
+			view.awaitOfferWith(TestApps.instanceId(second), since);
+		}
+		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders"));
+	}
+
+	@Test
+	void loadBalancedCallsKeepAServiceHeldAndAfterAReleaseReadItAgain() {
+		ConfigurableApplicationContext first = this.apps.start("orders");
+		ConfigurableApplicationContext caller = this.apps.start("gateway", PER_SERVICE, RELEASE_AFTER_1S);
+		EtcdDiscoveryCache cache = caller.getBean(EtcdDiscoveryCache.class);
+		assertThat(TestApps.instancesReached(caller, "orders", 3)).containsExactly(TestApps.instanceId(first));
+
+		// Each call subscribes to the list for a moment: calls 200 ms apart keep it held.
+		assertThat(timesNotHeldWhileUsed(cache, Duration.ofSeconds(4),
+				() -> assertThat(TestApps.instancesReached(caller, "orders", 1))
+					.containsExactly(TestApps.instanceId(first))))
+			.isZero();
+
+		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders"));
+		// While released, the only instance is replaced: the list the supplier replayed is out of date.
+		ConfigurableApplicationContext second = this.apps.start("orders");
+		first.close();
+		assertThat(TestApps.instancesReached(caller, "orders", 5)).isEqualTo(Set.of(TestApps.instanceId(second)));
+		assertThat(cache.holds("orders")).isTrue();
+	}
+
+	/**
+	 * Uses {@code orders} every 200 ms for {@code duration}, and counts the times it was not
+	 * held just before a use.
+	 */
+	private static int timesNotHeldWhileUsed(EtcdDiscoveryCache cache, Duration duration, Runnable use) {
+		long end = System.nanoTime() + duration.toNanos();
+		AtomicInteger notHeld = new AtomicInteger();
+		await().atMost(duration.multipliedBy(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
+			if (!cache.holds("orders")) {
+				notHeld.incrementAndGet();
+			}
+			use.run();
+			return System.nanoTime() >= end;
+		});
+		return notHeld.get();
+	}
+
+}
