@@ -127,6 +127,15 @@ class ServiceReleaseIntegrationTest {
 		first.close();
 		assertThat(TestApps.instancesReached(caller, "orders", 5)).isEqualTo(Set.of(TestApps.instanceId(second)));
 		assertThat(cache.holds("orders")).isTrue();
+
+		// Released again, and held again by a lookup before the next load-balanced call: the
+		// supplier, which did not follow the service meanwhile, reads it again all the same.
+		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders"));
+		ConfigurableApplicationContext third = this.apps.start("orders");
+		second.close();
+		assertThat(caller.getBean(EtcdDiscoveryClient.class).getInstances("orders")).extracting("instanceId")
+			.containsExactly(TestApps.instanceId(third));
+		assertThat(TestApps.instancesReached(caller, "orders", 5)).isEqualTo(Set.of(TestApps.instanceId(third)));
 	}
 
 	/**
