@@ -68,7 +68,7 @@ public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSi
 						new MirrorSettings("etcd discovery view of " + spelling, "etcd-discovery-" + spelling + "-",
 								properties.getResyncInterval()));
 				return new ServiceWatch.Part(spelling, mirror, view);
-			}, new ServiceNames(client, this.prefix, timeout), timeout);
+			}, new ServiceNames(client, this.prefix, timeout), timeout, properties.getReleaseUnusedAfter());
 		}
 		else {
 			ServiceView view = new ServiceView(keyspace.codec(), this.listeners, this.observers);
@@ -125,6 +125,33 @@ public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSi
 	public ServiceInstances lookup(String serviceId) {
 		started();
 		return this.held.lookup(serviceId);
+	}
+
+	/**
+	 * {@link #lookup} for a caller that must not block (a reactor thread): completes at once
+	 * when the service is held; with {@code watch=per-service}, the first lookup of a service
+	 * completes once its first listing is in, or empty after the request timeout, waited for on
+	 * a thread of the cache's own.
+	 */
+	public CompletionStage<ServiceInstances> lookupLater(String serviceId) {
+		started();
+		return this.held.lookupLater(serviceId);
+	}
+
+	/**
+	 * What is held for a service, from memory: never starts a watch, and with
+	 * {@code watch=per-service} does not count as a use that keeps the service held.
+	 */
+	public ServiceInstances peek(String serviceId) {
+		return this.held.peek(serviceId);
+	}
+
+	/**
+	 * The subscribers of a service's pushed load-balancer lists: with {@code watch=per-service}
+	 * a service is not released while one is subscribed (see {@code release-unused-after}).
+	 */
+	public ServiceUse use(String serviceId) {
+		return this.held.use(serviceId);
 	}
 
 	/** Whether {@link #lookup} of the service is a read of memory, which never waits. */

@@ -19,6 +19,9 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 
 	public static final String PREFIX = EtcdKeyspaceProperties.PREFIX;
 
+	/** The shortest {@code release-unused-after} that is not 0 (never). */
+	static final Duration MIN_RELEASE_UNUSED_AFTER = Duration.ofSeconds(1);
+
 	/**
 	 * Whether service discovery and registration through etcd are enabled.
 	 */
@@ -50,11 +53,32 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 	 */
 	private Watch watch = Watch.ALL;
 
+	/**
+	 * With watch=per-service, how long a service may go unused before its watch is stopped and
+	 * its instances dropped from memory: no lookup and no subscriber of its load-balanced
+	 * instance list (a load-balanced call counts as a use) for that long. A lookup after that
+	 * watches it again, as the first lookup did. 0 keeps every service looked up until the
+	 * application stops.
+	 */
+	private Duration releaseUnusedAfter = Duration.ofMinutes(10);
+
 	@Override
 	protected void check() {
 		if (this.resyncInterval == null || this.resyncInterval.isZero() || this.resyncInterval.isNegative()) {
 			throw new InvalidEtcdPropertyException(PREFIX + ".resync-interval", this.resyncInterval,
 					"it must be positive", "Set " + PREFIX + ".resync-interval to a duration such as 60s.");
+		}
+		if (this.releaseUnusedAfter == null || this.releaseUnusedAfter.isNegative()) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".release-unused-after", this.releaseUnusedAfter,
+					"it must not be negative", "Set " + PREFIX
+							+ ".release-unused-after to a duration such as 10m, or to 0 to keep every service looked up.");
+		}
+		if (!this.releaseUnusedAfter.isZero() && this.releaseUnusedAfter.compareTo(MIN_RELEASE_UNUSED_AFTER) < 0) {
+			throw new InvalidEtcdPropertyException(PREFIX + ".release-unused-after", this.releaseUnusedAfter,
+					"it is shorter than " + MIN_RELEASE_UNUSED_AFTER.toSeconds()
+							+ "s, so services would be watched again and again between lookups",
+					"Set " + PREFIX + ".release-unused-after to " + MIN_RELEASE_UNUSED_AFTER.toSeconds()
+							+ "s or more (10m by default), or to 0 to keep every service looked up.");
 		}
 	}
 
@@ -80,6 +104,14 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 
 	public void setResyncInterval(Duration resyncInterval) {
 		this.resyncInterval = resyncInterval;
+	}
+
+	public Duration getReleaseUnusedAfter() {
+		return this.releaseUnusedAfter;
+	}
+
+	public void setReleaseUnusedAfter(Duration releaseUnusedAfter) {
+		this.releaseUnusedAfter = releaseUnusedAfter;
 	}
 
 	public Watch getWatch() {
@@ -113,7 +145,7 @@ public class EtcdDiscoveryProperties extends SelfValidatingProperties {
 	public String toString() {
 		return "EtcdDiscoveryProperties{enabled=" + this.enabled + ", includeNotUpInstances="
 				+ this.includeNotUpInstances + ", resyncInterval=" + this.resyncInterval + ", order=" + this.order
-				+ ", watch=" + this.watch + "}";
+				+ ", watch=" + this.watch + ", releaseUnusedAfter=" + this.releaseUnusedAfter + "}";
 	}
 
 }

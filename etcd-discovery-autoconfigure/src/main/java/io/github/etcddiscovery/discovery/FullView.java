@@ -48,6 +48,11 @@ final class FullView implements HeldView {
 	}
 
 	@Override
+	public ServiceInstances peek(String serviceId) {
+		return this.view.lookup(serviceId);
+	}
+
+	@Override
 	public boolean holds(String serviceId) {
 		return true;
 	}

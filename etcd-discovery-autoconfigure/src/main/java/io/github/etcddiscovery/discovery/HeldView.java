@@ -1,6 +1,7 @@
 package io.github.etcddiscovery.discovery;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
@@ -38,6 +39,23 @@ interface HeldView extends AutoCloseable {
 	 * the request timeout for its first listing, so that the first answer is not empty).
 	 */
 	ServiceInstances lookup(String serviceId);
+
+	/**
+	 * {@link #lookup} without blocking the caller: at once when the service is held, otherwise
+	 * once its first listing is in or the request timeout passed (then empty), waited for on a
+	 * thread of the view's own. By default, the lookup itself.
+	 */
+	default CompletionStage<ServiceInstances> lookupLater(String serviceId) {
+		return CompletableFuture.completedFuture(lookup(serviceId));
+	}
+
+	/** What is held for a service, from memory only: not a use, never starts holding it. */
+	ServiceInstances peek(String serviceId);
+
+	/** The subscribers of the service's pushed lists, which keep it held; by default nothing is released. */
+	default ServiceUse use(String serviceId) {
+		return ServiceUse.NEVER_RELEASED;
+	}
 
 	/** Whether a lookup of the service is a read of memory. */
 	boolean holds(String serviceId);

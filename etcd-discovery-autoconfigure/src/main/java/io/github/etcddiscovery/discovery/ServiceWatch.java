@@ -13,6 +13,10 @@ import io.github.etcddiscovery.mirror.PrefixMirror;
  * (ids match ignoring case, but etcd's keys do not, so a service registered as both
  * {@code Orders} and {@code orders} is two prefixes). Spellings are only ever added, under
  * the lock of this object; readers get an immutable list.
+ * <p>
+ * Each lookup marks it used, with at most one volatile write; {@link IdleRelease} clears the
+ * mark on each sweep and releases a watch it found unmarked for long enough. A released watch
+ * is never held again: the next lookup makes a new one.
  */
 final class ServiceWatch {
 
@@ -26,6 +30,14 @@ final class ServiceWatch {
 
 	/** Whether the first lookup's listing is in (or timed out): later lookups only read. */
 	private volatile boolean ready;
+
+	private final UseMark use = new UseMark();
+
+	/** Set once, under the lock, when the watch was released: its mirrors are closed or closing. */
+	private volatile boolean released;
+
+	/** When {@link IdleRelease} last found it used ({@link System#nanoTime()}); its thread only. */
+	long lastSeenUsed;
 
 	ServiceWatch(String canonical) {
 		this.canonical = canonical;
@@ -41,6 +53,24 @@ final class ServiceWatch {
 
 	void markReady() {
 		this.ready = true;
+	}
+
+	/** Under the lock: lookups from now on go through the lock, which sees whether it was released. */
+	void markUnready() {
+		this.ready = false;
+	}
+
+	/** Marked by each lookup, cleared by each sweep of {@link IdleRelease}. */
+	UseMark use() {
+		return this.use;
+	}
+
+	boolean released() {
+		return this.released;
+	}
+
+	void markReleased() {
+		this.released = true;
 	}
 
 	List<Part> parts() {

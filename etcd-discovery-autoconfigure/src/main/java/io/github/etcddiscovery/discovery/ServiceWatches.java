@@ -1,7 +1,6 @@
 package io.github.etcddiscovery.discovery;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,17 +8,17 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-import io.github.etcddiscovery.client.Backoff;
 import io.github.etcddiscovery.client.EtcdAccessException;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import io.github.etcddiscovery.mirror.MirrorState;
 import io.github.etcddiscovery.mirror.PrefixMirror;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code watch=per-service}: only the services this application looks up are held, each by
@@ -27,14 +26,17 @@ import org.apache.commons.logging.LogFactory;
  * first listing, at most the request timeout, so that it answers with the instances; when
  * etcd does not answer in time it answers empty and the mirror keeps trying in the
  * background, as the full mirror does. Later lookups read memory. {@code getServices()}
- * asks etcd ({@link ServiceNames}); once etcd has not answered it, later calls answer at
- * once from memory (the services last listed and those held) while one listing at a time
- * tries again in the background, so an outage costs one request timeout, not one per call
- * (each health check of {@code discoveryComposite} calls it).
+ * asks etcd, and answers from memory while it does not ({@link ServiceListing}).
  * <p>
  * A service found under no spelling of the id asked for is looked for once under its other
  * spellings (ids match ignoring case); {@code getServices()} adds spellings that appear
  * later to the services held.
+ * <p>
+ * A service nothing used for {@code release-unused-after} is released ({@link IdleRelease}):
+ * its mirrors are closed and it is no longer held, and the next lookup starts it again as
+ * the first did. A lookup marks the watch used before it reads whether it is ready; a release
+ * marks it not ready before it reads the marks, under the watch's lock: so a lookup either
+ * reads a watch that is still held, or starts a new one.
  */
 final class ServiceWatches implements HeldView {
 
@@ -42,81 +44,91 @@ final class ServiceWatches implements HeldView {
 
 	private final ConcurrentHashMap<String, ServiceWatch> watches = new ConcurrentHashMap<>();
 
-	private final CompletableFuture<Long> firstLoaded = new CompletableFuture<>();
-
 	/** Makes the mirror and view of one spelling, not started. */
 	private final Function<String, ServiceWatch.Part> parts;
 
-	private final ServiceNames names;
+	private final ServiceListing listing;
 
 	private final Duration requestTimeout;
 
+	private final IdleRelease idleRelease;
+
+	/** Where first lookups that must not block their caller wait for the first listing. */
+	private final ExecutorService firstLookups = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "etcd-discovery-first-lookup");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/** The highest revision of the watches released: what is held never seems to go back in time. */
+	private volatile long releasedRevision;
+
 	private volatile boolean closed;
 
-	/** The services etcd last listed: what {@code getServices()} answers while etcd is silent. */
-	private volatile List<String> lastListed = List.of();
-
-	private final AtomicBoolean namesUnanswered = new AtomicBoolean();
-
-	private final AtomicBoolean namesRetrying = new AtomicBoolean();
-
-	ServiceWatches(Function<String, ServiceWatch.Part> parts, ServiceNames names, Duration requestTimeout) {
+	/**
+	 * @param releaseUnusedAfter how long a service may go unused before it is released; zero for
+	 * never
+	 */
+	ServiceWatches(Function<String, ServiceWatch.Part> parts, ServiceNames names, Duration requestTimeout,
+			Duration releaseUnusedAfter) {
 		this.parts = parts;
-		this.names = names;
+		this.listing = new ServiceListing(names, this::watchSpellings);
 		this.requestTimeout = requestTimeout;
+		this.idleRelease = new IdleRelease(releaseUnusedAfter, this.watches::values, this::release);
 	}
 
-	/**
-	 * Checks, with one count-only request, that this user may read the prefix; an etcd that
-	 * does not answer is logged, and checked again with backoff until it answers, which
-	 * completes {@link #firstLoaded()}: nothing is held yet.
-	 */
+	/** Checks that this user may read the prefix (see {@link ServiceListing#start()}): nothing is held yet. */
 	@Override
 	public void start() {
-		try {
-			this.firstLoaded.complete(this.names.check());
-		}
-		catch (EtcdAccessException refusal) {
-			if (refusal.isPermissionDenied()) {
-				throw refusal;
-			}
-			logger.warn("etcd discovery (per-service) starts without etcd: " + refusal.getMessage());
-			checkLater(0);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("etcd discovery (per-service) starts without etcd: " + ex.getMessage());
-			checkLater(0);
-		}
-	}
-
-	private void checkLater(int attempt) {
-		long delay = Backoff.RETRY.delay(attempt).toMillis();
-		CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
-			if (this.closed || this.firstLoaded.isDone()) {
-				return;
-			}
-			try {
-				this.firstLoaded.complete(this.names.check());
-			}
-			catch (RuntimeException ex) {
-				checkLater(attempt + 1);
-			}
-		});
+		this.listing.start();
 	}
 
 	@Override
 	public void close() {
 		this.closed = true;
+		this.listing.close();
+		this.idleRelease.close();
+		this.firstLookups.shutdownNow();
 		this.watches.values().forEach(ServiceWatch::close);
 	}
 
 	@Override
 	public ServiceInstances lookup(String serviceId) {
-		ServiceWatch watch = this.watches.get(ServiceView.canonical(serviceId));
-		if (watch == null || !watch.ready()) {
-			watch = startWatching(serviceId);
+		ServiceWatch watch = used(serviceId);
+		return ((watch != null) ? watch : startWatching(serviceId)).answers();
+	}
+
+	@Override
+	public CompletionStage<ServiceInstances> lookupLater(String serviceId) {
+		ServiceWatch watch = used(serviceId);
+		if (watch != null || this.closed) {
+			return CompletableFuture.completedFuture((watch != null) ? watch.answers() : ServiceInstances.NONE);
 		}
-		return watch.answers();
+		return CompletableFuture.supplyAsync(() -> startWatching(serviceId).answers(), this.firstLookups);
+	}
+
+	/**
+	 * The watch of a service held, marked used first (see the class comment); null when it is
+	 * not held, yet or any more.
+	 */
+	private @Nullable ServiceWatch used(String serviceId) {
+		ServiceWatch watch = this.watches.get(ServiceView.canonical(serviceId));
+		if (watch == null) {
+			return null;
+		}
+		watch.use().touch();
+		return watch.ready() ? watch : null;
+	}
+
+	@Override
+	public ServiceInstances peek(String serviceId) {
+		ServiceWatch watch = this.watches.get(ServiceView.canonical(serviceId));
+		return (watch != null) ? watch.answers() : ServiceInstances.NONE;
+	}
+
+	@Override
+	public ServiceUse use(String serviceId) {
+		return this.idleRelease.use(ServiceView.canonical(serviceId));
 	}
 
 	@Override
@@ -145,69 +157,33 @@ final class ServiceWatches implements HeldView {
 
 	@Override
 	public List<String> listServices() {
-		// Silent at the last listing, and no watch held shows that it answers again.
-		if (this.namesUnanswered.get() && (this.watches.isEmpty() || !state().confirmed())) {
-			retryNamesInBackground();
-			return known();
-		}
-		return listNow();
+		return this.listing.list(() -> !this.watches.isEmpty() && state().confirmed(), this::services);
 	}
 
-	private List<String> listNow() {
-		ServiceNames.Listed listed;
-		try {
-			listed = this.names.list();
-		}
-		catch (RuntimeException ex) {
-			this.namesUnanswered.set(true);
-			logger.debug("getServices() answers from memory: etcd did not answer: " + ex.getMessage());
-			return known();
-		}
-		this.namesUnanswered.set(false);
-		this.lastListed = listed.services();
-		this.firstLoaded.complete(listed.revision());
-		for (String spelling : listed.spellings()) {
+	/** Spellings etcd listed: those of a service held that it does not watch yet are watched too. */
+	private void watchSpellings(List<String> spellings) {
+		for (String spelling : spellings) {
 			ServiceWatch watch = this.watches.get(ServiceView.canonical(spelling));
 			if (watch != null && !watch.has(spelling)) {
 				synchronized (watch) {
-					watchSpelling(watch, spelling);
+					if (!watch.released()) {
+						watchSpelling(watch, spelling);
+					}
 				}
 			}
 		}
-		return listed.services();
-	}
-
-	private void retryNamesInBackground() {
-		if (!this.closed && this.namesRetrying.compareAndSet(false, true)) {
-			CompletableFuture.runAsync(() -> {
-				try {
-					listNow();
-				}
-				finally {
-					this.namesRetrying.set(false);
-				}
-			});
-		}
-	}
-
-	/** The services last listed and those held, one spelling per id ignoring case. */
-	private List<String> known() {
-		Map<String, String> byCanonical = new TreeMap<>();
-		this.lastListed.forEach((service) -> byCanonical.putIfAbsent(ServiceView.canonical(service), service));
-		services().forEach((service) -> byCanonical.putIfAbsent(ServiceView.canonical(service), service));
-		return List.copyOf(byCanonical.values());
 	}
 
 	@Override
 	public MirrorState state() {
 		List<MirrorState> states = new ArrayList<>();
 		this.watches.values().forEach((watch) -> states.addAll(watch.states()));
-		return aggregate(states);
+		return MirrorStates.atLeast(MirrorStates.aggregate(states), this.releasedRevision);
 	}
 
 	@Override
 	public CompletionStage<Long> firstLoaded() {
-		return this.firstLoaded.minimalCompletionStage();
+		return this.listing.firstLoaded();
 	}
 
 	@Override
@@ -216,23 +192,54 @@ final class ServiceWatches implements HeldView {
 	}
 
 	private ServiceWatch startWatching(String serviceId) {
-		ServiceWatch watch = this.watches.computeIfAbsent(ServiceView.canonical(serviceId), ServiceWatch::new);
-		synchronized (watch) {
-			if (!watch.ready() && !this.closed) {
-				watchSpelling(watch, serviceId);
-				if (watch.instances().isEmpty() && aggregate(watch.states()).confirmed()) {
-					otherSpellings(watch);
+		String canonical = ServiceView.canonical(serviceId);
+		while (true) {
+			ServiceWatch watch = this.watches.computeIfAbsent(canonical, ServiceWatch::new);
+			synchronized (watch) {
+				if (watch.released()) {
+					// Released while this lookup waited for the lock: a new watch takes its place.
+					this.watches.remove(canonical, watch);
+					continue;
 				}
-				watch.markReady();
+				if (!watch.ready() && !this.closed) {
+					watchSpelling(watch, serviceId);
+					if (watch.instances().isEmpty() && MirrorStates.aggregate(watch.states()).confirmed()) {
+						otherSpellings(watch);
+					}
+					watch.markReady();
+				}
 			}
+			return watch;
 		}
-		return watch;
+	}
+
+	/**
+	 * Stops holding a service {@link IdleRelease} found unused: checked again under the watch's
+	 * lock after marking it not ready, so a lookup that came meanwhile keeps it.
+	 */
+	private void release(ServiceWatch watch) {
+		synchronized (watch) {
+			if (!watch.ready() || watch.released() || this.closed) {
+				return;
+			}
+			watch.markUnready();
+			if (this.idleRelease.inUse(watch)) {
+				watch.markReady();
+				return;
+			}
+			watch.markReleased();
+			this.idleRelease.released(watch);
+			this.releasedRevision = Math.max(this.releasedRevision, MirrorStates.aggregate(watch.states()).revision());
+			this.watches.remove(watch.canonical(), watch);
+		}
+		watch.close();
+		logger.debug("etcd discovery released " + watch.canonical() + ": not used for a while");
 	}
 
 	/** Nothing under the spelling asked for: one look for the service under another. */
 	private void otherSpellings(ServiceWatch watch) {
 		try {
-			for (String spelling : this.names.list().spellings()) {
+			for (String spelling : this.listing.spellings()) {
 				if (ServiceView.canonical(spelling).equals(watch.canonical())) {
 					watchSpelling(watch, spelling);
 				}
@@ -252,7 +259,7 @@ final class ServiceWatches implements HeldView {
 		watch.add(part);
 		try {
 			part.mirror().start(this.requestTimeout);
-			part.mirror().firstListing().thenAccept(this.firstLoaded::complete);
+			part.mirror().firstListing().thenAccept(this.listing.loaded()::complete);
 		}
 		catch (EtcdAccessException refusal) {
 			// Refused (credentials, permissions): the next lookup tries again.
@@ -260,43 +267,6 @@ final class ServiceWatches implements HeldView {
 			logger.warn("etcd discovery cannot watch " + spelling + ": " + refusal.getMessage() + ". "
 					+ refusal.getAction());
 		}
-	}
-
-	/**
-	 * The state of all mirrors as one: confirmed only if every mirror is (and when there is
-	 * none, as nothing needs following); the latest revision applied; the oldest episode of
-	 * not being confirmed, with its reason.
-	 */
-	static MirrorState aggregate(List<MirrorState> states) {
-		long revision = 0;
-		boolean confirmed = true;
-		Instant notConfirmedSince = null;
-		String reason = null;
-		String lastError = null;
-		Instant lastListed = null;
-		long generations = 0;
-		int failedListings = 0;
-		for (MirrorState state : states) {
-			revision = Math.max(revision, state.revision());
-			generations += state.watchGeneration();
-			failedListings = Math.max(failedListings, state.failedListings());
-			if (state.lastError() != null) {
-				lastError = state.lastError();
-			}
-			if (state.lastListed() != null && (lastListed == null || state.lastListed().isAfter(lastListed))) {
-				lastListed = state.lastListed();
-			}
-			if (!state.confirmed()) {
-				confirmed = false;
-				Instant since = state.notConfirmedSince();
-				if (notConfirmedSince == null || (since != null && since.isBefore(notConfirmedSince))) {
-					notConfirmedSince = since;
-					reason = state.notConfirmedReason();
-				}
-			}
-		}
-		return new MirrorState(revision, confirmed, notConfirmedSince, reason, lastError, lastListed, generations,
-				failedListings);
 	}
 
 	/** The etcd key prefix of one spelling of a service. */

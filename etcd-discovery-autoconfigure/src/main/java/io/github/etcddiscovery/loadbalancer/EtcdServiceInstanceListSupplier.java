@@ -3,11 +3,13 @@ package io.github.etcddiscovery.loadbalancer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.github.etcddiscovery.discovery.EtcdDiscoveryCache;
 import io.github.etcddiscovery.discovery.ServiceChangeListener;
 import io.github.etcddiscovery.discovery.ServiceInstances;
+import io.github.etcddiscovery.discovery.ServiceUse;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -35,6 +37,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * would have no instance at all in between. An instance that is still registered but not
  * {@code UP} (an operator's {@code OUT_OF_SERVICE}) leaves at once, as does any instance
  * while others remain.
+ * <p>
+ * With {@code watch=per-service}, nothing here blocks the thread that creates or subscribes
+ * to it (a Netty or reactor thread, for a reactive client): the first read of a service not
+ * held yet waits for its first listing on a thread of the cache's own, and the first list is
+ * emitted when it is in (an empty one after the request timeout, as a first lookup answers).
+ * A subscriber keeps the service held, and each subscription counts as a use of it
+ * ({@code release-unused-after}); when the service was released between two subscriptions,
+ * the next one reads it again, the same way, before it gets a list.
  *
  * <p>
  * In a load balancer configuration of your own, use it as the base of the standard chain:
@@ -63,16 +73,22 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private final ServiceChangeListener listener = this::servicesChanged;
 
+	/** The subscribers of this service's lists, which keep it held ({@code watch=per-service}). */
+	private final ServiceUse use;
+
+	/** The service's releases counted when it was last read: another count means it was released since. */
+	private volatile int releasesRead;
+
 	/**
 	 * What a subscriber gets: the newest list, set on the cache's thread as the change is
 	 * applied, then every later push. Rebuilt once per change, so that a subscription per
-	 * request assembles nothing.
+	 * request assembles nothing. Null until the service is first read.
 	 */
 	private volatile @Nullable Flux<List<ServiceInstance>> current;
 
 	// Guarded by this: the newest list and the wait for an empty one.
 
-	/** Null until the first refresh, which always sets one: subscribers must never wait for a first list. */
+	/** Null until the first refresh, which always sets one: subscribers must never wait for more. */
 	private @Nullable Numbered latest;
 
 	/** The empty list due once {@link #VANISHED_GRACE} has passed, unless an instance comes. */
@@ -88,12 +104,16 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		this.serviceId = serviceId;
 		this.canonicalId = EtcdDiscoveryCache.canonical(serviceId);
 		this.cache = cache;
+		this.use = cache.use(serviceId);
 		// Listen first, then read: a change in between is read twice, never missed. With
-		// watch=per-service, this first read starts watching the service (waiting for its
-		// first listing).
+		// watch=per-service, a service not held yet is read once its first listing is in.
 		cache.addListener(this.listener);
-		refresh();
-		push();
+		if (cache.holds(serviceId)) {
+			refreshAndPush();
+		}
+		else {
+			readWhenHeld();
+		}
 	}
 
 	/**
@@ -111,8 +131,41 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	@Override
 	public Flux<List<ServiceInstance>> get() {
+		return (this.use == ServiceUse.NEVER_RELEASED) ? lists() : Flux.defer(this::subscription);
+	}
+
+	/** The newest list and the later pushes; before the first read, the first push. */
+	private Flux<List<ServiceInstance>> lists() {
 		Flux<List<ServiceInstance>> flux = this.current;
-		return (flux != null) ? flux : Flux.empty();
+		return (flux != null) ? flux : this.pushes.asFlux().map(Numbered::list);
+	}
+
+	/**
+	 * One subscriber, which keeps the service held until it leaves: it gets the newest list,
+	 * read again first when the service was released since the last read (or is not held yet).
+	 * The subscriber is counted before the check, and a release marks the service not held
+	 * before it looks for subscribers, so one of the two always sees the other.
+	 */
+	private Flux<List<ServiceInstance>> subscription() {
+		this.use.subscribed();
+		Flux<List<ServiceInstance>> lists = Flux.defer(this::lists);
+		if (this.use.releases() != this.releasesRead || !this.cache.holds(this.serviceId)) {
+			lists = Mono.fromCompletionStage(readWhenHeld()).thenMany(lists);
+		}
+		return lists.doFinally((signal) -> this.use.unsubscribed());
+	}
+
+	/**
+	 * Reads the service once it is held, without blocking the caller: at once when it is,
+	 * otherwise on the cache's thread once its first listing is in (or the request timeout
+	 * passed).
+	 */
+	private CompletionStage<Void> readWhenHeld() {
+		int releases = this.use.releases();
+		return this.cache.lookupLater(this.serviceId).thenRun(() -> {
+			this.releasesRead = releases;
+			refreshAndPush();
+		});
 	}
 
 	private void servicesChanged(Set<String> serviceIds) {
@@ -124,14 +177,25 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		}
 	}
 
+	private void refreshAndPush() {
+		if (refresh()) {
+			push();
+		}
+	}
+
 	/**
 	 * Reads the cache and makes what it holds the newest list, unless it is the same list:
 	 * quick, no subscriber's code runs. Reading under the lock means that whichever refresh
-	 * runs last sets the newest view.
+	 * runs last sets the newest view. A read of memory only: it never starts a watch, and is
+	 * not a use that keeps the service held.
 	 * @return whether the newest list changed
 	 */
 	private synchronized boolean refresh() {
-		ServiceInstances now = this.cache.lookup(this.serviceId);
+		if (!this.cache.holds(this.serviceId)) {
+			// Released: the next subscriber reads it again (readWhenHeld).
+			return false;
+		}
+		ServiceInstances now = this.cache.peek(this.serviceId);
 		if (now.isEmpty() && this.latest != null && !this.latest.list().isEmpty()) {
 			if (this.pendingEmpty == null) {
 				this.pendingEmpty = Schedulers.parallel()
@@ -147,7 +211,8 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		boolean changed;
 		synchronized (this) {
 			this.pendingEmpty = null;
-			changed = this.cache.lookup(this.serviceId).isEmpty() && set(List.of());
+			changed = this.cache.holds(this.serviceId) && this.cache.peek(this.serviceId).isEmpty()
+					&& set(List.of());
 		}
 		if (changed) {
 			push();
@@ -161,7 +226,7 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		Numbered next = new Numbered((this.latest != null) ? this.latest.number() + 1 : 1, up);
 		this.latest = next;
 		this.current = Flux.concat(Mono.just(up),
-				this.pushes.asFlux().filter((pushed) -> pushed.number() > next.number()).map(Numbered::list));
+				this.pushes.asFlux().filter((later) -> later.number() > next.number()).map(Numbered::list));
 		return true;
 	}
 
@@ -186,10 +251,6 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		}
 	}
 
-	/** A list and its place in the order of lists. */
-	private record Numbered(long number, List<ServiceInstance> list) {
-	}
-
 	@Override
 	public void destroy() {
 		this.cache.removeListener(this.listener);
@@ -204,6 +265,10 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 	@Override
 	public String toString() {
 		return "EtcdServiceInstanceListSupplier{" + this.serviceId + "}";
+	}
+
+	/** A list and its place in the order of lists. */
+	private record Numbered(long number, List<ServiceInstance> list) {
 	}
 
 }

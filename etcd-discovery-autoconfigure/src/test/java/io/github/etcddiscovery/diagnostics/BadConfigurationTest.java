@@ -42,7 +42,9 @@ class BadConfigurationTest {
 			"spring.cloud.etcd.discovery.port=70000|spring.cloud.etcd.discovery.port|out of range 1-65535|port peers should call",
 			"spring.application.name=|spring.cloud.etcd.discovery.service-name|no service name|Set spring.application.name",
 			"spring.cloud.etcd.ssl.bundle=etcd|spring.cloud.etcd.ssl.bundle|the endpoints use http|to https:// URLs",
-			"spring.cloud.etcd.endpoints=http://127.0.0.1:2379,https://127.0.0.1:2380|spring.cloud.etcd.endpoints|mixes http and https|for every endpoint" })
+			"spring.cloud.etcd.endpoints=http://127.0.0.1:2379,https://127.0.0.1:2380|spring.cloud.etcd.endpoints|mixes http and https|for every endpoint",
+			"spring.cloud.etcd.discovery.release-unused-after=-1s|spring.cloud.etcd.discovery.release-unused-after|must not be negative|or to 0 to keep every service looked up",
+			"spring.cloud.etcd.discovery.release-unused-after=500ms|spring.cloud.etcd.discovery.release-unused-after|shorter than 1s|to 1s or more" })
 	void failsAtStartupWithWhatAndHowToFix(String setting, String property, String problem, String action,
 			CapturedOutput output) {
 		SpringApplicationBuilder app = new SpringApplicationBuilder(TestApp.class).properties("server.port=0",

@@ -219,7 +219,7 @@ class PerServiceWatchIntegrationTest {
 		}
 	}
 
-	private static List<String> threadsWatching(String service) {
+	static List<String> threadsWatching(String service) {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()

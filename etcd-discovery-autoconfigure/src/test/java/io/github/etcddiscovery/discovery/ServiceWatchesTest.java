@@ -27,7 +27,7 @@ class ServiceWatchesTest {
 
 	@Test
 	void noMirrorIsConfirmedSinceNothingNeedsFollowing() {
-		MirrorState none = ServiceWatches.aggregate(List.of());
+		MirrorState none = MirrorStates.aggregate(List.of());
 		assertThat(none.confirmed()).isTrue();
 		assertThat(none.revision()).isZero();
 		assertThat(none.notConfirmedSince()).isNull();
@@ -39,7 +39,7 @@ class ServiceWatchesTest {
 		MirrorState lostFirst = new MirrorState(30, false, T0, "no leader", "boom", T0.plusSeconds(1), 2, 3);
 		MirrorState lostLater = new MirrorState(35, false, T0.plusSeconds(2), "watch ended", null, null, 1, 1);
 
-		MirrorState all = ServiceWatches.aggregate(List.of(fine, lostLater, lostFirst));
+		MirrorState all = MirrorStates.aggregate(List.of(fine, lostLater, lostFirst));
 
 		assertThat(all.confirmed()).isFalse();
 		assertThat(all.notConfirmedSince()).isEqualTo(T0);
@@ -48,7 +48,7 @@ class ServiceWatchesTest {
 		assertThat(all.revision()).isEqualTo(40);
 		assertThat(all.lastListed()).isEqualTo(T0.plusSeconds(5));
 		assertThat(all.failedListings()).isEqualTo(3);
-		assertThat(ServiceWatches.aggregate(List.of(fine, fine)).confirmed()).isTrue();
+		assertThat(MirrorStates.aggregate(List.of(fine, fine)).confirmed()).isTrue();
 	}
 
 	@Test
