@@ -101,7 +101,11 @@ final class KeepAliveGuard {
 					round.settled = true;
 					this.roundUnderWay = false;
 					if (ttl > 0) {
-						logger.debug("Lease " + Long.toHexString(leaseId) + " renewed on a new stream");
+						if (logger.isDebugEnabled()) {
+							logger.debug("Lease " + Long.toHexString(leaseId) + " renewed on a new stream, "
+									+ Duration.between(this.clock.instant(), expiry).toMillis()
+									+ " ms before it would have expired");
+						}
 						renewals.renewed(ttl, sent);
 					}
 					else {
