@@ -29,8 +29,16 @@ final class JetcdLeasePort implements LeasePort {
 
 	private final Client client;
 
-	JetcdLeasePort(Client client) {
+	private final int endpoints;
+
+	JetcdLeasePort(Client client, int endpoints) {
 		this.client = client;
+		this.endpoints = endpoints;
+	}
+
+	@Override
+	public int endpoints() {
+		return this.endpoints;
 	}
 
 	@Override

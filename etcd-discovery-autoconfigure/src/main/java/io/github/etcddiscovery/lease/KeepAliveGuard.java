@@ -10,7 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renews a lease through another etcd member when jetcd's keep-alive stream stops being
+ * Renews a lease through the other etcd members when jetcd's keep-alive stream stops being
  * answered.
  * <p>
  * jetcd sends every renewal over one long-lived stream, opened on whichever endpoint gRPC's
@@ -18,11 +18,15 @@ import org.jspecify.annotations.Nullable;
  * from its cluster does not fail it: it holds each renewal while it waits for a leader (up to
  * its request timeout, 5 s plus two election timeouts), and ends the stream only a few
  * election timeouts after it lost its leader; with a short TTL the lease can expire
- * meanwhile, although two healthy members are reachable. When a renewal is overdue (no
- * answer for a third of the TTL, when jetcd renews, plus a margin), this sends single
- * renewals on new streams, each opened on the next endpoint and refused at once by a member
- * without a leader, until one is answered. Runs on the registration's executor, whose
- * scheduler also times the attempts out.
+ * meanwhile, although two healthy members are reachable. When a renewal is overdue (the
+ * lease has less left than two thirds of its TTL minus a margin: jetcd renews after a third),
+ * this sends a round of single renewals on new streams, one per endpoint and all at once, so
+ * that {@code round_robin} spreads them over the members: a renewal is idempotent, the first
+ * answer wins, and a member without a leader refuses at once or times out alone. A round
+ * that gets no answer is followed by the next one a check later, never by a second round
+ * while one is under way, so that an outage of every member costs one request per endpoint
+ * and check at most, and only until the registration gives the lease up. Runs on the
+ * registration's executor, whose scheduler also times the attempts out.
  */
 final class KeepAliveGuard {
 
@@ -39,7 +43,8 @@ final class KeepAliveGuard {
 
 	private final Clock clock;
 
-	private final Duration overdueAfter;
+	/** A renewal is overdue once the lease has this little left. */
+	private final Duration renewWithin;
 
 	private final Duration attemptTimeout;
 
@@ -48,14 +53,13 @@ final class KeepAliveGuard {
 
 	private long token;
 
-	private boolean inFlight;
+	private boolean roundUnderWay;
 
-	KeepAliveGuard(LeasePort etcd, LeaseExecutor executor, Clock clock, Duration ttl,
-			Duration requestTimeout) {
+	KeepAliveGuard(LeasePort etcd, LeaseExecutor executor, Clock clock, Duration ttl, Duration requestTimeout) {
 		this.etcd = etcd;
 		this.executor = executor;
 		this.clock = clock;
-		this.overdueAfter = ttl.dividedBy(3).plus(MARGIN);
+		this.renewWithin = ttl.minus(ttl.dividedBy(3).plus(MARGIN));
 		Duration sixth = ttl.dividedBy(6);
 		this.attemptTimeout = (sixth.compareTo(requestTimeout) < 0) ? sixth : requestTimeout;
 	}
@@ -69,7 +73,7 @@ final class KeepAliveGuard {
 
 	void stop() {
 		this.token++;
-		this.inFlight = false;
+		this.roundUnderWay = false;
 		if (this.task != null) {
 			this.task.cancel(false);
 			this.task = null;
@@ -77,37 +81,69 @@ final class KeepAliveGuard {
 	}
 
 	private void check(long leaseId, Renewals renewals, long observed) {
-		Instant last = renewals.lastConfirmed();
-		if (observed != this.token || this.inFlight || last == null
-				|| Duration.between(last, this.clock.instant()).compareTo(this.overdueAfter) < 0) {
+		Instant expiry = renewals.expiresAt();
+		if (observed != this.token || this.roundUnderWay || expiry == null
+				|| this.clock.instant().isBefore(expiry.minus(this.renewWithin))) {
 			return;
 		}
-		this.inFlight = true;
-		this.executor.within(this.etcd.keepAliveOnce(leaseId), this.attemptTimeout, (ttl, error) -> {
-			if (observed != this.token) {
-				return;
-			}
-			this.inFlight = false;
-			if (ttl != null && ttl > 0) {
-				logger.debug("Lease " + Long.toHexString(leaseId) + " renewed on a new stream");
-				renewals.renewed(ttl);
-			}
-			else if (ttl != null) {
-				renewals.notFound();
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("Renewing lease " + Long.toHexString(leaseId) + " on a new stream failed, "
-						+ "trying the next endpoint: " + error);
-			}
-		});
+		this.roundUnderWay = true;
+		// The lease is renewed from when the request goes out, at the latest.
+		Instant sent = this.clock.instant();
+		int endpoints = Math.max(1, this.etcd.endpoints());
+		Round round = new Round(endpoints);
+		for (int i = 0; i < endpoints; i++) {
+			this.executor.within(this.etcd.keepAliveOnce(leaseId), this.attemptTimeout, (ttl, error) -> {
+				if (observed != this.token || round.settled) {
+					return;
+				}
+				round.pending--;
+				if (ttl != null) {
+					round.settled = true;
+					this.roundUnderWay = false;
+					if (ttl > 0) {
+						if (logger.isDebugEnabled()) {
+							logger.debug("Lease " + Long.toHexString(leaseId) + " renewed on a new stream, "
+									+ Duration.between(this.clock.instant(), expiry).toMillis()
+									+ " ms before it would have expired");
+						}
+						renewals.renewed(ttl, sent);
+					}
+					else {
+						renewals.notFound();
+					}
+				}
+				else if (round.pending == 0) {
+					this.roundUnderWay = false;
+					if (logger.isDebugEnabled()) {
+						logger.debug("Renewing lease " + Long.toHexString(leaseId) + " on new streams to " + endpoints
+								+ " endpoint(s) failed, trying again: " + error);
+					}
+				}
+			});
+		}
+	}
+
+	/** One renewal per endpoint, sent at once; settled by the first answer. Executor-confined. */
+	private static final class Round {
+
+		private int pending;
+
+		private boolean settled;
+
+		Round(int pending) {
+			this.pending = pending;
+		}
+
 	}
 
 	/** What the guard reads and tells; called on the executor. */
 	interface Renewals {
 
-		@Nullable Instant lastConfirmed();
+		/** When etcd expires the lease unless it is renewed, as far as we know; null when not known. */
+		@Nullable Instant expiresAt();
 
-		void renewed(long ttlSeconds);
+		/** Renewed for {@code ttlSeconds}, by a request sent at {@code sent}. */
+		void renewed(long ttlSeconds, Instant sent);
 
 		void notFound();
 

@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * Keeps a registered key's lease and the key itself, once written, until told to stop: the
  * keep-alive stream, its {@link KeepAliveGuard}, and a watch on the key. Tells its
  * {@link Events owner} when either is lost, once per {@link #keep}; whatever it hears about a
- * lease it stopped keeping since is ignored. Confined to the registration's executor; etcd's
- * callbacks are handed to it.
+ * lease it stopped keeping since is ignored. When jetcd gives a lease up (its stream went
+ * unanswered for a TTL) that the guard kept alive meanwhile, nothing is lost: the stream is
+ * opened again, and the guard and the watch go on. Confined to the registration's executor;
+ * etcd's callbacks are handed to it.
  */
 final class LeaseKeeper {
 
@@ -24,8 +26,6 @@ final class LeaseKeeper {
 	private final LeasePort etcd;
 
 	private final String key;
-
-	private final Duration ttl;
 
 	private final LeaseExecutor executor;
 
@@ -50,30 +50,32 @@ final class LeaseKeeper {
 			Clock clock, Events owner) {
 		this.etcd = etcd;
 		this.key = key;
-		this.ttl = ttl;
 		this.executor = executor;
 		this.clock = clock;
 		this.owner = owner;
 		this.guard = new KeepAliveGuard(etcd, executor, clock, ttl, requestTimeout);
 	}
 
-	/** Keeps {@code lease} alive and watches the key, written under it at {@code writtenAt}. */
-	void keep(long lease, long writtenAt) {
+	/**
+	 * Keeps {@code lease} alive and watches the key, written under it at {@code writtenAt};
+	 * etcd last said at {@code confirmedAt} that the lease had {@code ttlSeconds} left.
+	 */
+	void keep(long lease, long writtenAt, Instant confirmedAt, long ttlSeconds) {
 		stop();
 		long observed = this.generation;
-		this.lastKeepAlive = this.clock.instant();
-		this.confirmedTtlSeconds = this.ttl.toSeconds();
-		this.keepAlive = this.etcd.keepAlive(lease, new KeepAliveListener(observed));
+		this.lastKeepAlive = confirmedAt;
+		this.confirmedTtlSeconds = ttlSeconds;
+		this.keepAlive = this.etcd.keepAlive(lease, new KeepAliveListener(observed, lease));
 		this.guard.guard(lease, new KeepAliveGuard.Renewals() {
 
 			@Override
-			public @Nullable Instant lastConfirmed() {
-				return LeaseKeeper.this.lastKeepAlive;
+			public @Nullable Instant expiresAt() {
+				return expiry();
 			}
 
 			@Override
-			public void renewed(long ttlSeconds) {
-				LeaseKeeper.this.renewed(observed, ttlSeconds);
+			public void renewed(long ttlSeconds, Instant sent) {
+				LeaseKeeper.this.renewed(observed, ttlSeconds, sent);
 			}
 
 			@Override
@@ -110,6 +112,11 @@ final class LeaseKeeper {
 
 	long confirmedTtlSeconds() {
 		return this.confirmedTtlSeconds;
+	}
+
+	/** When etcd expires the lease unless it is renewed, as far as etcd told us. */
+	private @Nullable Instant expiry() {
+		return (this.lastKeepAlive != null) ? this.lastKeepAlive.plusSeconds(this.confirmedTtlSeconds) : null;
 	}
 
 	/**
@@ -157,12 +164,37 @@ final class LeaseKeeper {
 		}
 	}
 
-	private void renewed(long observed, long ttlSeconds) {
+	/** A renewal for {@code ttlSeconds} from {@code at} on; one that arrives late does not turn the clock back. */
+	private void renewed(long observed, long ttlSeconds, Instant at) {
 		if (observed == this.generation) {
-			this.confirmedTtlSeconds = ttlSeconds;
-			this.lastKeepAlive = this.clock.instant();
+			if (this.lastKeepAlive == null || !at.isBefore(this.lastKeepAlive)) {
+				this.confirmedTtlSeconds = ttlSeconds;
+				this.lastKeepAlive = at;
+			}
 			this.owner.renewed();
 		}
+	}
+
+	/**
+	 * jetcd stopped renewing the lease: lost, unless the lease still lives as far as we know
+	 * (the guard renewed it while the stream stalled); then jetcd is given it again. Either
+	 * the guard renews it, or finds it gone, or the key watch sees the key go with it.
+	 */
+	private void keepAliveGaveUp(long observed, long lease) {
+		if (observed != this.generation) {
+			return;
+		}
+		Instant expiry = expiry();
+		if (expiry == null || !expiry.isAfter(this.clock.instant())) {
+			this.owner.lost("keep-alive gave up: no answer from etcd within the TTL");
+			return;
+		}
+		logger.debug("Keep-alive for " + this.key + " gave up on a stalled stream while the lease was renewed "
+				+ "through other members; opening it again");
+		if (this.keepAlive != null) {
+			this.keepAlive.close();
+		}
+		this.keepAlive = this.etcd.keepAlive(lease, new KeepAliveListener(observed, lease));
 	}
 
 	private void lost(long observed, String reason) {
@@ -190,13 +222,18 @@ final class LeaseKeeper {
 
 		private final long observed;
 
-		KeepAliveListener(long observed) {
+		private final long lease;
+
+		KeepAliveListener(long observed, long lease) {
 			this.observed = observed;
+			this.lease = lease;
 		}
 
 		@Override
 		public void renewed(long ttlSeconds) {
-			LeaseKeeper.this.executor.execute(() -> LeaseKeeper.this.renewed(this.observed, ttlSeconds));
+			// Stamped on arrival: the hand-off to the executor may wait.
+			Instant at = LeaseKeeper.this.clock.instant();
+			LeaseKeeper.this.executor.execute(() -> LeaseKeeper.this.renewed(this.observed, ttlSeconds, at));
 		}
 
 		@Override
@@ -221,7 +258,7 @@ final class LeaseKeeper {
 		public void gaveUp() {
 			LeaseKeeper.this.executor.execute(() -> {
 				LeaseKeeper.this.owner.keepAliveFailed();
-				lost(this.observed, "keep-alive gave up: no answer from etcd within the TTL");
+				keepAliveGaveUp(this.observed, this.lease);
 			});
 		}
 

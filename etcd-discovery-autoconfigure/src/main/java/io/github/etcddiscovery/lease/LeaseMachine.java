@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * fails by a task the executor's scheduler runs). Hence no locks, and a deregistration runs
  * between two steps of a recovery instead of waiting for all of it: the steps still to come
  * see it, take back what they obtained, and restore nothing. What other threads read is
- * {@link #facts()}, an immutable copy published after every change.
+ * {@link #facts()}, an immutable {@link LeaseFacts} published after every change.
  * <p>
  * When the lease or the key is lost, the registration is restored: the lease is reused if it
  * still lives, otherwise a new one is granted, and the same key is put again, retrying with
@@ -45,7 +45,9 @@ final class LeaseMachine implements LeaseKeeper.Events {
 
 	private final LeaseKeeper keeper;
 
-	private volatile Facts facts = new Facts(LeaseState.REGISTERING, 0, 0, null, 0, null);
+	private final Clock clock;
+
+	private volatile LeaseFacts facts = new LeaseFacts(LeaseState.REGISTERING, 0, 0, null, 0, null);
 
 	// Executor-confined.
 	private LeaseListener listener = LeaseListener.NONE;
@@ -74,11 +76,12 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		this.ttl = ttl;
 		this.executor = executor;
 		this.backoff = backoff;
+		this.clock = clock;
 		this.keeper = new LeaseKeeper(etcd, key, ttl, requestTimeout, this.executor, clock, this);
 	}
 
 	/** The latest state, readable from any thread. */
-	Facts facts() {
+	LeaseFacts facts() {
 		return this.facts;
 	}
 
@@ -148,7 +151,8 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		this.executor.call(this.etcd.timeToLive(lease), "Looking up lease " + Long.toHexString(lease), remaining -> {
 			if (!stoppedDuring(0, outcome)) {
 				if (remaining > 0) {
-					put(lease, written -> established(lease, written, outcome), failed);
+					Instant confirmed = this.clock.instant();
+					put(lease, written -> established(lease, written, confirmed, remaining, outcome), failed);
 				}
 				else {
 					grantAndPut(outcome, failed);
@@ -158,10 +162,12 @@ final class LeaseMachine implements LeaseKeeper.Events {
 	}
 
 	private void grantAndPut(@Nullable CompletableFuture<Void> outcome, Consumer<RuntimeException> failed) {
-		// The put goes out from the grant's answer, on the thread that delivered it when idle.
+		// The put goes out from the grant's answer, on the thread that delivered it when idle;
+		// the lease's TTL runs from the grant at the latest.
+		Instant sent = this.clock.instant();
 		this.executor.call(this.etcd.grant(this.ttl.toSeconds()), "Granting a lease for " + this.key, true, lease -> {
 			if (!stoppedDuring(lease, outcome)) {
-				put(lease, written -> established(lease, written, outcome), failed);
+				put(lease, written -> established(lease, written, sent, this.ttl.toSeconds(), outcome), failed);
 			}
 		}, failed);
 	}
@@ -179,12 +185,14 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		this.executor.call(this.etcd.put(this.key, bytes, lease), "Writing " + this.key, written, failed);
 	}
 
-	private void established(long lease, long written, @Nullable CompletableFuture<Void> outcome) {
+	/** Written at {@code written} under {@code lease}, which had {@code ttlSeconds} left at {@code confirmed}. */
+	private void established(long lease, long written, Instant confirmed, long ttlSeconds,
+			@Nullable CompletableFuture<Void> outcome) {
 		if (stoppedDuring(lease, outcome)) {
 			return;
 		}
 		this.attempting = false;
-		this.keeper.keep(lease, written);
+		this.keeper.keep(lease, written, confirmed, ttlSeconds);
 		boolean recovered = this.state == LeaseState.RECOVERING;
 		this.leaseId = lease;
 		this.failedAttempts = 0;
@@ -290,20 +298,14 @@ final class LeaseMachine implements LeaseKeeper.Events {
 	}
 
 	private void publish() {
-		this.facts = new Facts(this.state, this.leaseId, this.keeper.confirmedTtlSeconds(), this.keeper.lastKeepAlive(),
-				this.recoveries, this.lastError);
+		this.facts = new LeaseFacts(this.state, this.leaseId, this.keeper.confirmedTtlSeconds(),
+				this.keeper.lastKeepAlive(), this.recoveries, this.lastError);
 	}
 
 	private static void complete(@Nullable CompletableFuture<Void> outcome) {
 		if (outcome != null) {
 			outcome.complete(null);
 		}
-	}
-
-	/** An immutable copy of the state, published on every change. */
-	record Facts(LeaseState state, long leaseId, long confirmedTtlSeconds, @Nullable Instant lastKeepAlive,
-			int recoveries, @Nullable String lastError) {
-
 	}
 
 }

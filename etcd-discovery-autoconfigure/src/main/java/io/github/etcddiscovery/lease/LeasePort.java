@@ -23,6 +23,12 @@ interface LeasePort {
 
 	CompletableFuture<?> revoke(long leaseId);
 
+	/**
+	 * How many etcd endpoints the client spreads new streams over ({@code round_robin}), so
+	 * that as many {@link #keepAliveOnce} sent at once reach every member.
+	 */
+	int endpoints();
+
 	/** One renewal, on a new stream; completes with the TTL granted, zero when the lease is gone. */
 	CompletableFuture<Long> keepAliveOnce(long leaseId);
 

@@ -51,9 +51,13 @@ public final class LeasedKey {
 
 	private final LeaseMachine machine;
 
-	public LeasedKey(Client client, String key, Supplier<byte[]> value, Duration ttl, Duration requestTimeout,
-			ScheduledExecutorService executor, Backoff backoff, Clock clock) {
-		this(new JetcdLeasePort(client), key, value, ttl, requestTimeout, executor, backoff, clock);
+	/**
+	 * A key kept through {@code client}, whose {@code endpoints} (how many it was built with)
+	 * are all tried at once when the keep-alive stream stalls.
+	 */
+	public LeasedKey(Client client, int endpoints, String key, Supplier<byte[]> value, Duration ttl,
+			Duration requestTimeout, ScheduledExecutorService executor, Backoff backoff, Clock clock) {
+		this(new JetcdLeasePort(client, endpoints), key, value, ttl, requestTimeout, executor, backoff, clock);
 	}
 
 	LeasedKey(LeasePort etcd, String key, Supplier<byte[]> value, Duration ttl, Duration requestTimeout,
@@ -133,7 +137,7 @@ public final class LeasedKey {
 
 	/** A consistent, immutable read of the registration, for health reporting. */
 	public LeaseSnapshot snapshot() {
-		LeaseMachine.Facts facts = this.machine.facts();
+		LeaseFacts facts = this.machine.facts();
 		Instant last = facts.lastKeepAlive();
 		Duration remaining = Duration.ZERO;
 		if (last != null && facts.state() == LeaseState.ACTIVE) {

@@ -127,9 +127,9 @@ public class EtcdServiceRegistry implements ServiceRegistry<EtcdRegistration> {
 			this.withdrawn.add(key);
 			return;
 		}
-		LeasedKey lease = new LeasedKey(this.client, key, () -> this.keyspace.codec().encode(registration.toInstance()),
-				this.properties.getTtl(), this.etcdProperties.getRequestTimeout(), this.executor, Backoff.RETRY,
-				Clock.systemUTC());
+		LeasedKey lease = new LeasedKey(this.client, this.etcdProperties.getEndpoints().size(), key,
+				() -> this.keyspace.codec().encode(registration.toInstance()), this.properties.getTtl(),
+				this.etcdProperties.getRequestTimeout(), this.executor, Backoff.RETRY, Clock.systemUTC());
 		lease.listenWith(this.toListeners);
 		this.leases.put(key, lease);
 		try {

@@ -50,6 +50,9 @@ final class FakeEtcd implements LeasePort {
 
 	int keepAlivesOpened;
 
+	/** What {@link #endpoints()} says: a three-member cluster. */
+	int endpoints = 3;
+
 	int watchesOpened;
 
 	record Entry(String value, long lease) {
@@ -153,6 +156,11 @@ final class FakeEtcd implements LeasePort {
 			expire(leaseId);
 			return leaseId;
 		});
+	}
+
+	@Override
+	public int endpoints() {
+		return this.endpoints;
 	}
 
 	@Override

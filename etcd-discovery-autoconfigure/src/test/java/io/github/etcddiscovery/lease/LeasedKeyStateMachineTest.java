@@ -2,6 +2,7 @@ package io.github.etcddiscovery.lease;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -177,8 +178,29 @@ class LeasedKeyStateMachineTest {
 	}
 
 	@Test
-	void aKeepAliveStreamThatGivesUpIsRestoredOnTheSameLeaseWhileItLives() {
+	void aKeepAliveStreamThatGivesUpOnALeaseThatLivesIsOpenedAgainWithoutARecovery() {
 		this.leasedKey.register(false);
+		this.scheduler.advance(Duration.ofSeconds(2));
+
+		// jetcd's stream went unanswered while the lease was renewed otherwise: 7 s are left.
+		this.etcd.keepAlives().gaveUp();
+
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.ACTIVE);
+		assertThat(this.leasedKey.snapshot().recoveries()).isZero();
+		assertThat(this.etcd.keepAlivesOpened).isEqualTo(2);
+		assertThat(this.etcd.calls).endsWith("keepAlive 16");
+		assertThat(this.etcd.watchesOpened).as("the key watch goes on").isOne();
+		assertThat(this.etcd.callsOf("timeToLive") + this.etcd.callsOf("put")).isOne();
+		assertThat(this.events).containsExactly("registering", "REGISTERING->ACTIVE", "keepAliveFailed");
+		this.etcd.keepAlives().renewed(9);
+		assertThat(this.leasedKey.snapshot().remainingTtl()).isEqualTo(TTL);
+	}
+
+	@Test
+	void aKeepAliveStreamThatGivesUpOnceTheLeaseRanOutIsRestoredOnTheSameLeaseWhileItLives() {
+		this.leasedKey.register(false);
+		this.etcd.hold("keepAliveOnce");
+		this.scheduler.advance(TTL);
 
 		this.etcd.keepAlives().gaveUp();
 
@@ -190,6 +212,20 @@ class LeasedKeyStateMachineTest {
 		assertThat(this.etcd.keepAlivesOpened).isEqualTo(2);
 		assertThat(this.events).containsExactly("registering", "REGISTERING->ACTIVE", "keepAliveFailed",
 				"ACTIVE->RECOVERING", "RECOVERING->ACTIVE");
+	}
+
+	@Test
+	void aLeaseReusedByARecoveryIsRenewedByWhatEtcdSaysItHasLeft() {
+		this.leasedKey.register(false);
+		this.etcd.leases.put(0x10L, 2L);
+
+		this.etcd.operatorDeletes(KEY);
+
+		assertThat(this.leasedKey.snapshot().leaseId()).isEqualTo(0x10);
+		assertThat(this.leasedKey.snapshot().remainingTtl()).isEqualTo(Duration.ofSeconds(2));
+		this.scheduler.advance(Duration.ofMillis(200));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("renewed at the next check, not a third of the TTL later")
+			.isEqualTo(3);
 	}
 
 	@Test
@@ -283,23 +319,55 @@ class LeasedKeyStateMachineTest {
 	}
 
 	@Test
-	void anOverdueRenewalIsSentOnANewStreamByTheGuard() {
+	void anOverdueRenewalGoesToEveryEndpointAtOnceAndCountsFromWhenItWasSent() {
 		this.leasedKey.register(false);
+		this.etcd.hold("keepAliveOnce");
 
 		// Overdue after a third of the TTL plus a margin: 3.6 s, checked every 200 ms.
 		this.scheduler.advance(Duration.ofMillis(3400));
 		assertThat(this.etcd.callsOf("keepAliveOnce")).isZero();
 		this.scheduler.advance(Duration.ofMillis(200));
-		assertThat(this.etcd.callsOf("keepAliveOnce")).isOne();
-		assertThat(this.leasedKey.snapshot().lastKeepAlive()).isEqualTo(this.scheduler.clock().instant());
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("one per endpoint, all at once").isEqualTo(3);
+		Instant sent = this.scheduler.clock().instant();
+		this.scheduler.advance(Duration.ofMillis(300));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("no second round while one is under way").isEqualTo(3);
+		this.etcd.release();
+		assertThat(this.leasedKey.snapshot().lastKeepAlive()).as("the first answer counts from the request")
+			.isEqualTo(sent);
+		assertThat(this.leasedKey.snapshot().remainingTtl()).isEqualTo(TTL.minusMillis(300));
 
 		this.etcd.hold("keepAliveOnce");
-		this.scheduler.advance(Duration.ofMillis(4000));
-		assertThat(this.etcd.callsOf("keepAliveOnce")).as("one attempt at a time").isEqualTo(2);
-		this.scheduler.advance(Duration.ofMillis(1000));
-		assertThat(this.etcd.callsOf("keepAliveOnce")).as("the next after the attempt timed out").isEqualTo(3);
+		this.scheduler.advance(Duration.ofMillis(3300));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).isEqualTo(6);
+		this.scheduler.advance(Duration.ofMillis(800));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("attempts time out after 1 s").isEqualTo(6);
+		this.scheduler.advance(Duration.ofMillis(400));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("then the next round").isEqualTo(9);
 		this.etcd.release();
 		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.ACTIVE);
+		assertThat(this.leasedKey.snapshot().remainingTtl()).isGreaterThan(TTL.minusSeconds(1));
+	}
+
+	@Test
+	void withEveryMemberDownTheGuardSendsOneRoundPerCheckUntilTheLeaseIsGivenUp() {
+		this.leasedKey.register(false);
+		this.etcd.failure = new IllegalStateException("UNAVAILABLE: io exception");
+
+		this.scheduler.advance(Duration.ofMillis(3600));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).isEqualTo(3);
+		this.scheduler.advance(Duration.ofMillis(200));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("refused at once: the next round a check later")
+			.isEqualTo(6);
+		this.scheduler.advance(TTL.minusMillis(3800));
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("28 checks from 3.6 s to 9 s, one round each")
+			.isEqualTo(28 * 3);
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.ACTIVE);
+
+		this.etcd.keepAlives().gaveUp();
+		this.scheduler.advance(Duration.ofSeconds(10));
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.RECOVERING);
+		assertThat(this.etcd.callsOf("keepAliveOnce")).as("none once the lease is given up").isEqualTo(28 * 3);
+		assertThat(this.etcd.callsOf("timeToLive")).as("the recovery retries with backoff").isBetween(10L, 60L);
 	}
 
 	@Test
@@ -364,7 +432,7 @@ class LeasedKeyStateMachineTest {
 	void aRetryScheduledWhenDeregistrationArrivesNeverRuns() {
 		this.leasedKey.register(false);
 		this.etcd.failure = new IllegalStateException("connection refused");
-		this.etcd.keepAlives().gaveUp();
+		this.etcd.keepAlives().leaseNotFound();
 		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.RECOVERING);
 		int pending = this.scheduler.pending();
 
