@@ -116,20 +116,17 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		if (this.state == LeaseState.DEREGISTERED) {
 			return CompletableFuture.completedFuture(null);
 		}
-		long lease = this.leaseId;
-		// The removal goes out first, so that peers see the instance go while the rest is done
-		// here: whatever the key watch or the keep-alive say about it is handled in a later task
-		// and no longer counts once the keeper has stopped.
-		CompletableFuture<Void> removal = removeKey ? remove(lease) : CompletableFuture.completedFuture(null);
+		// The delete goes out first, so that peers see the instance go while the rest is done;
+		// whatever the key watch or the keep-alive say meanwhile no longer counts, since
+		// DEREGISTERED is final.
+		CompletableFuture<Void> removal = removeKey
+				? KeyRemoval.remove(this.etcd, this.executor, this.key, this.leaseId, this::stopKeepingAlive) : null;
 		transition(LeaseState.DEREGISTERED, removeKey ? "deregistering" : "leaving the lease to expire");
-		stopKeepingAlive();
+		if (removal == null) {
+			stopKeepingAlive();
+			return CompletableFuture.completedFuture(null);
+		}
 		return removal;
-	}
-
-	private CompletableFuture<Void> remove(long lease) {
-		CompletableFuture<?> delete = this.etcd.delete(this.key);
-		CompletableFuture<?> revoke = (lease != 0) ? this.etcd.revoke(lease) : CompletableFuture.completedFuture(null);
-		return CompletableFuture.allOf(delete, revoke);
 	}
 
 	// ---- one attempt: reuse or grant a lease, put the key, keep both alive ----
@@ -274,6 +271,9 @@ final class LeaseMachine implements LeaseKeeper.Events {
 
 	@Override
 	public void keepAliveFailed() {
+		if (this.state == LeaseState.DEREGISTERED) {
+			return; // The keep-alive stops once the key's delete is answered.
+		}
 		this.listener.keepAliveFailed(this.key);
 	}
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.etcddiscovery.client.Backoff;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole life cycle of a {@link LeasedKey}, every transition and the races with
@@ -397,6 +400,33 @@ class LeasedKeyStateMachineTest {
 		assertThat(this.etcd.watching()).isFalse();
 		assertThat(this.events).endsWith("ACTIVE->DEREGISTERED");
 		assertAllStopped(oldStream, oldWatch);
+	}
+
+	@Test
+	void theDeleteGoesOutAloneAndTheKeepAliveStopsAndTheLeaseIsRevokedOnceItIsAnswered() throws Exception {
+		this.leasedKey.register(false);
+		this.etcd.hold("delete");
+
+		CompletableFuture<Void> deregistering = CompletableFuture.runAsync(() -> this.leasedKey.deregister(true));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.etcd.callsOf("delete") == 1);
+
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.DEREGISTERED);
+		assertThat(this.etcd.callsOf("revoke")).isZero();
+		assertThat(this.etcd.keepingAlive()).isTrue();
+		assertThat(this.etcd.watching()).isTrue();
+		this.etcd.keepAlives().leaseNotFound();
+		this.etcd.watch().deleted();
+		this.etcd.release();
+		this.scheduler.advance(Duration.ZERO);
+		deregistering.get(10, TimeUnit.SECONDS);
+
+		assertThat(this.etcd.calls).containsSubsequence("delete " + KEY, "revoke 16");
+		assertThat(this.etcd.callsOf("put")).isOne();
+		assertThat(this.etcd.keys).isEmpty();
+		assertThat(this.etcd.leases).isEmpty();
+		assertThat(this.etcd.keepingAlive()).isFalse();
+		assertThat(this.etcd.watching()).isFalse();
+		assertThat(this.events).endsWith("ACTIVE->DEREGISTERED");
 	}
 
 	@Test
