@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * goes back, the retries of failed listings and the periodic {@link DriftCheck}. Its state
  * is confined to the mirror's {@link SerialExecutor}; readers get the immutable
  * {@link MirrorState} it publishes.
+ * <p>
+ * Order: the listener is told first and the state published after, so that a state read
+ * anywhere (health: "confirmed at revision N") never describes a view the listener does not
+ * hold yet.
  */
 final class MirrorFollower {
 
@@ -89,8 +93,8 @@ final class MirrorFollower {
 			this.confirmation.confirmed(listedAt);
 			this.lastError = null;
 			this.failedListings = 0;
-			publishState();
 			tell(() -> this.listener.replaced(listedAt, entries));
+			publishState();
 			this.start.listed(listedAt);
 		}
 		catch (RuntimeException ex) {
@@ -200,8 +204,8 @@ final class MirrorFollower {
 			this.revision = Math.max(this.revision, event.entry().modRevision());
 		}
 		long applied = this.revision;
-		publishState();
 		tell(() -> this.listener.changed(applied, etcdRevision, events));
+		publishState();
 	}
 
 	private void onInterrupted(long generation, String why) {

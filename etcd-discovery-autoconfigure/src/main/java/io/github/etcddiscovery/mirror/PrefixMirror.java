@@ -23,7 +23,8 @@ import io.github.etcddiscovery.client.SerialExecutor;
  * and checks, which wait on etcd, on the mirror's thread (its own, or one of the
  * {@link MirrorThreads} it shares with other mirrors); watch events, which never do, on the
  * thread that delivered them when the mirror is idle, so that a change reaches the listener
- * without a hand-off. Readers get an immutable {@link MirrorState}.
+ * without a hand-off. Readers get an immutable {@link MirrorState}, published after the
+ * listener holds what it describes.
  * <p>
  * This class is the mirror's face; {@link MirrorStart} is how it starts and
  * {@link MirrorFollower} how it follows etcd from then on.
@@ -109,7 +110,7 @@ public final class PrefixMirror implements AutoCloseable {
 		this.lane.shutdown();
 	}
 
-	/** How the mirror follows etcd right now. */
+	/** How the mirror follows etcd right now: never ahead of what its listener holds. */
 	public MirrorState state() {
 		return this.follower.state();
 	}
