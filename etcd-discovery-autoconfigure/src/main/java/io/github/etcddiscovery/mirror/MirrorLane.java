@@ -95,6 +95,7 @@ final class MirrorLane extends AbstractExecutorService {
 		return this.shutdown || this.threads.isShutdown();
 	}
 
+	// A lane does not count its running tasks: closed is as terminated as it gets (no caller waits).
 	@Override
 	public boolean isTerminated() {
 		return isShutdown();

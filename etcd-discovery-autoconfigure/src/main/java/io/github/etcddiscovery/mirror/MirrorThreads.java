@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one task at a time. What blocks on etcd (a listing, a drift check, each bounded by the
  * request timeout) holds one of them: at most {@code size} mirrors list at once, the others
  * wait their turn. Watch events do not need them: an idle mirror applies them on jetcd's
- * thread that delivered them. Made and closed by the owner of the mirrors; closing stops
- * every thread, whichever mirror it was running for.
+ * thread that delivered them. Made and closed by the owner of the mirrors, after it closed
+ * them (a mirror cancels its watch on its own threads); closing stops every thread, whichever
+ * mirror it was running for.
  */
 public final class MirrorThreads implements AutoCloseable {
 
