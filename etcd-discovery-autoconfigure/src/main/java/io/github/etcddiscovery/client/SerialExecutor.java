@@ -37,7 +37,10 @@ public final class SerialExecutor implements Executor {
 	// Guarded by lock: whether a task runs or a drain is due on the component's thread.
 	private boolean busy;
 
-	/** @param thread the component's own thread: a single-threaded executor */
+	/**
+	 * @param thread the component's own thread: a single-threaded executor, or threads it
+	 * shares with other components (one drain runs at a time, so its tasks still do)
+	 */
 	public SerialExecutor(ExecutorService thread) {
 		this.thread = thread;
 	}

@@ -14,6 +14,7 @@ import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import io.github.etcddiscovery.mirror.EtcdPrefixSource;
 import io.github.etcddiscovery.mirror.MirrorSettings;
 import io.github.etcddiscovery.mirror.MirrorState;
+import io.github.etcddiscovery.mirror.MirrorThreads;
 import io.github.etcddiscovery.mirror.PrefixMirror;
 import org.jspecify.annotations.Nullable;
 
@@ -32,10 +33,21 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * mirror lists its prefix, watches it, lists again when a watch ends or drifts, and knows
  * nothing of services; a {@link ServiceView} decodes what it is given, indexes it and hands
  * out immutable snapshots. Each changes only through its mirror's serial executor, one task at
- * a time (see {@link PrefixMirror}). Listeners and
- * observers are told by every view.
+ * a time (see {@link PrefixMirror}); all mirrors of the cache share a few {@link MirrorThreads},
+ * which the cache closes with itself. Listeners and observers are told by every view.
  */
 public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSingleton, DisposableBean {
+
+	/** The name of the mirrors' threads, to which a number is appended. */
+	static final String THREADS = "etcd-discovery-";
+
+	/**
+	 * How many threads the per-service mirrors share, however many services are held: each
+	 * applies its events on jetcd's thread when idle, so these only list and check, and while
+	 * etcd is slow at most this many listings wait on it at once (each at most the request
+	 * timeout) while the others queue behind them.
+	 */
+	private static final int PER_SERVICE_THREADS = 2;
 
 	private final String prefix;
 
@@ -50,6 +62,9 @@ public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSi
 
 	private final HeldView held;
 
+	/** The threads every mirror of this cache runs on, however many services it holds. */
+	private final MirrorThreads threads;
+
 	/** Whether the first view was waited for: from then on reads never wait. */
 	private volatile boolean started;
 
@@ -61,19 +76,21 @@ public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSi
 		this.mode = properties.getWatch();
 		Duration timeout = etcdProperties.getRequestTimeout();
 		if (this.mode == EtcdDiscoveryProperties.Watch.PER_SERVICE) {
+			this.threads = new MirrorThreads(THREADS, PER_SERVICE_THREADS);
 			this.held = new ServiceWatches((spelling) -> {
 				ServiceView view = new ServiceView(keyspace.codec(), this.listeners, this.observers);
 				String servicePrefix = ServiceWatches.prefixOf(this.prefix, spelling);
 				PrefixMirror mirror = new PrefixMirror(new EtcdPrefixSource(client, servicePrefix, timeout), view,
-						new MirrorSettings("etcd discovery view of " + spelling, "etcd-discovery-" + spelling + "-",
-								properties.getResyncInterval()));
+						new MirrorSettings("etcd discovery view of " + spelling, THREADS, properties.getResyncInterval()),
+						this.threads);
 				return new ServiceWatch.Part(spelling, mirror, view);
 			}, new ServiceNames(client, this.prefix, timeout), timeout, properties.getReleaseUnusedAfter());
 		}
 		else {
+			this.threads = new MirrorThreads(THREADS, 1);
 			ServiceView view = new ServiceView(keyspace.codec(), this.listeners, this.observers);
 			this.held = new FullView(new PrefixMirror(new EtcdPrefixSource(client, this.prefix, timeout), view,
-					new MirrorSettings("etcd discovery view", "etcd-discovery-", properties.getResyncInterval())),
+					new MirrorSettings("etcd discovery view", THREADS, properties.getResyncInterval()), this.threads),
 					view, timeout.multipliedBy(2));
 		}
 	}
@@ -114,6 +131,7 @@ public class EtcdDiscoveryCache implements InitializingBean, SmartInitializingSi
 	@Override
 	public void destroy() {
 		this.held.close();
+		this.threads.close();
 	}
 
 	/**

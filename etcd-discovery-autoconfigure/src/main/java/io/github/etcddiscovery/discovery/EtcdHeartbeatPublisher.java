@@ -66,8 +66,13 @@ public class EtcdHeartbeatPublisher
 
 	@Override
 	public void servicesChanged(Set<String> serviceIds) {
-		// Read in the view's call: the revision of exactly this view.
-		this.revision.set(this.cache.getRevision());
+		servicesChanged(serviceIds, this.cache.getRevision());
+	}
+
+	@Override
+	public void servicesChanged(Set<String> serviceIds, long revision) {
+		// The revision of exactly this view: the cache's own says so only after every listener.
+		this.revision.set(revision);
 		if (this.queued.compareAndSet(false, true)) {
 			try {
 				this.delivery.execute(this::publish);

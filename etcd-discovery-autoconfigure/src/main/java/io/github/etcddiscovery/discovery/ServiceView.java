@@ -118,7 +118,7 @@ final class ServiceView implements MirrorListener {
 		Set<String> changed = this.index.replaceAll(fresh);
 		this.badKeys.retainAll(listedKeys);
 		this.observers.forEach(observer -> observer.listed(revision));
-		publish(changed);
+		publish(changed, revision);
 	}
 
 	@Override
@@ -136,7 +136,7 @@ final class ServiceView implements MirrorListener {
 			}
 		}
 		this.observers.forEach(observer -> observer.eventsApplied(events.size(), etcdRevision));
-		publish(changed);
+		publish(changed, revision);
 	}
 
 	@Override
@@ -163,7 +163,7 @@ final class ServiceView implements MirrorListener {
 	}
 
 	/** Publishes new answers for the changed services, then tells the listeners. */
-	private void publish(Set<String> changed) {
+	private void publish(Set<String> changed, long revision) {
 		if (changed.isEmpty()) {
 			return;
 		}
@@ -177,7 +177,7 @@ final class ServiceView implements MirrorListener {
 		Set<String> unmodifiable = Collections.unmodifiableSet(changed);
 		for (ServiceChangeListener listener : this.listeners) {
 			try {
-				listener.servicesChanged(unmodifiable);
+				listener.servicesChanged(unmodifiable, revision);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Discovery change listener " + listener + " failed", ex);

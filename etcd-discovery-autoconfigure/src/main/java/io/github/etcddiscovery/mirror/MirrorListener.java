@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * What a {@link PrefixMirror} feeds: the one consumer that turns raw keys into something
  * meaningful (a view of service instances, say). Every call comes one at a time, in revision
- * order, each seeing what the previous ones did, and after the mirror's
- * {@link PrefixMirror#state() state} already reflects it: on the mirror's own thread, or, for
- * watch events, on jetcd's thread that delivered them. Implementations apply idempotently by
- * key, never call etcd and never block.
+ * order, each seeing what the previous ones did, and before the mirror's
+ * {@link PrefixMirror#state() state} reflects it, so that the state never describes what the
+ * listener does not hold yet: on the mirror's thread, or, for watch events, on jetcd's thread
+ * that delivered them. Implementations apply idempotently by key, never call etcd and never
+ * block.
  */
 public interface MirrorListener {
 

@@ -10,7 +10,8 @@ import io.github.etcddiscovery.client.Backoff;
  *
  * @param name what the mirror is to its readers, as log messages name it (for example "etcd
  * discovery view")
- * @param threadPrefix the name of its thread, to which a number is appended
+ * @param threadPrefix the name of its thread when it has one of its own (not {@link MirrorThreads}
+ * shared with other mirrors), to which a number is appended
  * @param resyncInterval how often the periodic check against etcd runs
  * @param backoff how failed listings are retried
  * @param clock the time of listings and of confirmation changes

@@ -78,8 +78,7 @@ class PerServiceWatchIntegrationTest {
 			.containsExactly("billing", "gateway", "orders");
 		// Listing the services starts no watch.
 		assertThat(cache.holds("billing")).isFalse();
-		assertThat(threadsWatching("billing")).isEmpty();
-		assertThat(threadsWatching("orders")).isNotEmpty();
+		assertThat(cache.holds("orders")).isTrue();
 	}
 
 	@Test
@@ -217,15 +216,6 @@ class PerServiceWatchIntegrationTest {
 			own.etcd().put("/services/stock/a", "127.0.0.1:1003");
 			await().atMost(Duration.ofSeconds(15)).until(() -> discovery.getServices().contains("stock"));
 		}
-	}
-
-	static List<String> threadsWatching(String service) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.map(Thread::getName)
-			.filter((name) -> name.startsWith("etcd-discovery-" + service + "-"))
-			.toList();
 	}
 
 }

@@ -15,7 +15,6 @@ import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static io.github.etcddiscovery.discovery.PerServiceWatchIntegrationTest.PER_SERVICE;
-import static io.github.etcddiscovery.discovery.PerServiceWatchIntegrationTest.threadsWatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,16 +43,18 @@ class ServiceReleaseIntegrationTest {
 		EtcdDiscoveryClient discovery = caller.getBean(EtcdDiscoveryClient.class);
 		EtcdDiscoveryCache cache = caller.getBean(EtcdDiscoveryCache.class);
 		assertThat(discovery.getInstances("orders")).hasSize(1);
-		assertThat(threadsWatching("orders")).isNotEmpty();
+		assertThat(cache.holds("orders")).isTrue();
 		long revisionHeld = cache.getRevision();
+		LoadBalancerView billing = new LoadBalancerView(caller, "billing");
 
-		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders") && threadsWatching("orders").isEmpty());
-		assertThat(cache.services()).isEmpty();
+		await().atMost(RELEASED_WITHIN).until(() -> !cache.holds("orders"));
+		assertReleasedWatchIsClosed(cache);
+		assertThat(cache.services()).containsExactly("billing");
 		assertThat(cache.instances("orders")).isEmpty();
 		// Health and the actuator see nothing stale or missing: only less held.
 		ActuatorHealth health = ActuatorHealth.get(caller, "");
 		assertThat(health.statusOf("etcd")).as(health.toString()).isEqualTo("UP");
-		assertThat(health.body().toString()).contains("\"watching\":true").contains("\"services\":0");
+		assertThat(health.body().toString()).contains("\"watching\":true").contains("\"services\":1");
 		assertThat(cache.isConnected()).isTrue();
 		assertThat(cache.getRevision()).isGreaterThanOrEqualTo(revisionHeld);
 		assertThat(TestApps.get(caller, "/actuator/etcd").body()).doesNotContain("\"orders\"");
@@ -66,6 +67,7 @@ class ServiceReleaseIntegrationTest {
 		// And it is followed again.
 		second.close();
 		await().until(() -> discovery.getInstances("orders").size() == 1);
+		billing.close();
 	}
 
 	@Test
@@ -165,6 +167,29 @@ class ServiceReleaseIntegrationTest {
 		});
 		assertThat(counted.get()).as("uses that followed the last within the idle time").isGreaterThanOrEqualTo(3);
 		return notHeld.get();
+	}
+
+
+	/**
+	 * The released service's watch is gone: a change of it is never told, while a change of a
+	 * held service made after it is (a subscriber of its load-balanced list keeps it held).
+	 */
+	private void assertReleasedWatchIsClosed(EtcdDiscoveryCache cache) {
+		java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ServiceChangeListener listener = (serviceIds) -> told.addAll(serviceIds);
+		cache.addListener(listener);
+		try {
+			this.apps.etcd().put(this.apps.prefix() + "/orders/raw-1", "127.0.0.1:1");
+			this.apps.etcd().put(this.apps.prefix() + "/billing/raw-1", "127.0.0.1:1");
+			await().atMost(RELEASED_WITHIN).until(() -> told.contains("billing"));
+			this.apps.etcd().put(this.apps.prefix() + "/billing/raw-2", "127.0.0.1:1");
+			await().atMost(RELEASED_WITHIN).until(() -> cache.instances("billing").size() == 2);
+			assertThat(told).doesNotContain("orders");
+		}
+		finally {
+			cache.removeListener(listener);
+			this.apps.etcd().delete(this.apps.prefix() + "/orders/raw-1");
+		}
 	}
 
 }

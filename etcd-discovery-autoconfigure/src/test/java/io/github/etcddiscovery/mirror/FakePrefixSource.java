@@ -35,6 +35,9 @@ final class FakePrefixSource implements PrefixSource {
 
 	private volatile @Nullable Supplier<RuntimeException> everyListingFails;
 
+	/** Runs before the next listing answers, once: a listing that takes its time. */
+	private volatile @Nullable Runnable beforeNextListing;
+
 	/** The revisions each listed page was asked at, in order. */
 	final List<Long> pagesAskedAt = new CopyOnWriteArrayList<>();
 
@@ -95,13 +98,27 @@ final class FakePrefixSource implements PrefixSource {
 		this.everyListingFails = failure;
 	}
 
+	/** Runs {@code delay} (which may block) before the next listing reads its first page. */
+	void delayNextListing(Runnable delay) {
+		this.beforeNextListing = delay;
+	}
+
 	/** The latest watch started. */
 	Watch watch() {
 		return this.watches.get(this.watches.size() - 1);
 	}
 
 	@Override
-	public synchronized Page listPage(byte @Nullable [] from, long atRevision) {
+	public Page listPage(byte @Nullable [] from, long atRevision) {
+		Runnable delay = this.beforeNextListing;
+		if (delay != null) {
+			this.beforeNextListing = null;
+			delay.run();
+		}
+		return page(from, atRevision);
+	}
+
+	private synchronized Page page(byte @Nullable [] from, long atRevision) {
 		this.pagesAskedAt.add(atRevision);
 		this.pagesAskedOn.add(Thread.currentThread().getName());
 		Supplier<RuntimeException> always = this.everyListingFails;

@@ -63,15 +63,31 @@ class PrefixMirrorTest {
 	}
 
 	@Test
-	void eventsComeAtTheRevisionTheyBringAndTheStateSaysSoBeforeTheListenerHears() {
+	void theListenerHoldsTheListingBeforeTheStateSaysItIsConfirmed() {
+		this.etcd.put("a", "1");
+
+		this.mirror.start(Duration.ofSeconds(5));
+
+		MirrorState whileTold = this.listener.statesSeen.get(0);
+		assertThat(whileTold.confirmed()).as("health must not say confirmed before the view is replaced").isFalse();
+		assertThat(whileTold.revision()).isZero();
+		assertThat(whileTold.lastListed()).isNull();
+		assertThat(this.mirror.state().confirmed()).isTrue();
+		assertThat(this.mirror.state().revision()).isEqualTo(1);
+	}
+
+	@Test
+	void eventsComeAtTheRevisionTheyBringAndTheStateSaysSoAfterTheListenerHolds() {
 		this.mirror.start(Duration.ofSeconds(5));
 		MirrorEvent put = this.etcd.put("a", "1");
 		this.etcd.writeElsewhere();
 
 		this.etcd.watch().deliver(put);
 
-		waitUntil(() -> this.listener.last().equals("changed@1/2 [PUT /p/a]"));
-		assertThat(this.listener.statesSeen.get(1).revision()).isEqualTo(1);
+		waitUntil(() -> this.mirror.state().revision() == 1);
+		assertThat(this.listener.calls).containsExactly("replaced@0 []", "changed@1/2 [PUT /p/a]");
+		assertThat(this.listener.statesSeen.get(1).revision()).as("the state while the listener applies revision 1")
+			.isZero();
 		assertThat(this.listener.sorted()).isEqualTo(Map.of("/p/a", "1"));
 	}
 
@@ -120,11 +136,10 @@ class PrefixMirrorTest {
 		this.etcd.wipe();
 		this.etcd.watch().deliver(this.etcd.put("c", "3"));
 
-		waitUntil(() -> this.listener.last().equals("replaced@2 [/p/c]"));
+		waitUntil(() -> this.listener.last().equals("replaced@2 [/p/c]") && this.mirror.state().revision() == 2);
 		assertThat(this.etcd.pagesAskedOn).as("listing blocks: never on the thread that delivered the event")
 			.allMatch(thread -> thread.startsWith("test-mirror-"));
 		assertThat(this.listener.count("changed")).isZero();
-		assertThat(this.mirror.state().revision()).isEqualTo(2);
 		assertThat(this.etcd.watch().fromRevision).isEqualTo(3);
 	}
 
@@ -234,7 +249,7 @@ class PrefixMirrorTest {
 		assertThat(failing.failedListings()).isPositive();
 		this.etcd.failEveryListing(null);
 
-		// The state is published before the listener is told; the first listing completes after.
+		// The listener is told, then the state published; the first listing completes after both.
 		waitUntil(() -> this.mirror.firstListing().toCompletableFuture().isDone());
 		assertThat(this.mirror.state().confirmed()).isTrue();
 		assertThat(this.listener.calls).containsExactly("replaced@1 [/p/a]");
