@@ -71,6 +71,12 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 	 */
 	private final Sinks.Many<Numbered> pushes = Sinks.many().replay().latest();
 
+	/**
+	 * The same pushes without their numbers: what a subscriber gets while every list has been
+	 * pushed, the common case, at the cost of one subscription to a replaying sink.
+	 */
+	private final Sinks.Many<List<ServiceInstance>> pushedLists = Sinks.many().replay().latest();
+
 	private final ServiceChangeListener listener = this::servicesChanged;
 
 	/** The subscribers of this service's lists, which keep it held ({@code watch=per-service}). */
@@ -85,6 +91,9 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 	 * request assembles nothing. Null until the service is first read.
 	 */
 	private volatile @Nullable Flux<List<ServiceInstance>> current;
+
+	/** Whether the newest list is not pushed yet: then a subscriber starts from {@link #current}. */
+	private volatile boolean behind = true;
 
 	// Guarded by this: the newest list and the wait for an empty one.
 
@@ -134,10 +143,13 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		return (this.use == ServiceUse.NEVER_RELEASED) ? lists() : Flux.defer(this::subscription);
 	}
 
-	/** The newest list and the later pushes; before the first read, the first push. */
+	/**
+	 * The newest list and the later pushes: the pushed lists when the newest is among them,
+	 * else {@link #current}; before the first read, the first push.
+	 */
 	private Flux<List<ServiceInstance>> lists() {
 		Flux<List<ServiceInstance>> flux = this.current;
-		return (flux != null) ? flux : this.pushes.asFlux().map(Numbered::list);
+		return (!this.behind || flux == null) ? this.pushedLists.asFlux() : flux;
 	}
 
 	/**
@@ -225,6 +237,7 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		}
 		Numbered next = new Numbered((this.latest != null) ? this.latest.number() + 1 : 1, up);
 		this.latest = next;
+		this.behind = true;
 		this.current = Flux.concat(Mono.just(up),
 				this.pushes.asFlux().filter((later) -> later.number() > next.number()).map(Numbered::list));
 		return true;
@@ -240,6 +253,12 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 			if (newest != null && newest.number() > this.pushed) {
 				this.pushed = newest.number();
 				this.pushes.tryEmitNext(newest);
+				this.pushedLists.tryEmitNext(newest.list());
+			}
+			synchronized (this) {
+				if (this.latest != null && this.latest.number() == this.pushed) {
+					this.behind = false;
+				}
 			}
 		}
 	}
@@ -259,6 +278,7 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		}
 		synchronized (this.pushing) {
 			this.pushes.tryEmitComplete();
+			this.pushedLists.tryEmitComplete();
 		}
 	}
 
