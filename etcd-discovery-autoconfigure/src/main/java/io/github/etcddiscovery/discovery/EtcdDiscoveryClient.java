@@ -1,6 +1,7 @@
 package io.github.etcddiscovery.discovery;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -43,6 +44,16 @@ public class EtcdDiscoveryClient implements DiscoveryClient {
 	@Override
 	public List<String> getServices() {
 		return this.cache.listServices();
+	}
+
+	/**
+	 * {@link #getInstances} for a caller that must not block: at once when the service is held,
+	 * else once its first listing is in, waited for on a thread of the cache's own (see
+	 * {@link EtcdDiscoveryCache#lookupLater}).
+	 */
+	CompletionStage<List<ServiceInstance>> getInstancesLater(String serviceId) {
+		return this.cache.lookupLater(serviceId)
+			.thenApply((instances) -> instances.answer(this.properties.isIncludeNotUpInstances()));
 	}
 
 	/** Whether {@link #getInstances} of the service answers from memory, without waiting. */

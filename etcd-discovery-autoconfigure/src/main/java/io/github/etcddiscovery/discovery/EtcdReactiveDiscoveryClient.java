@@ -25,8 +25,8 @@ public class EtcdReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 	}
 
 	/**
-	 * From memory; the first lookup of a service with {@code watch=per-service}, which waits
-	 * for its first listing, runs on a thread that may block.
+	 * From memory; the first lookup of a service with {@code watch=per-service} waits for its
+	 * first listing on a thread of the cache's own, as the load balancer's first read does.
 	 */
 	@Override
 	public Flux<ServiceInstance> getInstances(String serviceId) {
@@ -34,8 +34,7 @@ public class EtcdReactiveDiscoveryClient implements ReactiveDiscoveryClient {
 			if (this.delegate.answersFromMemory(serviceId)) {
 				return Flux.fromIterable(this.delegate.getInstances(serviceId));
 			}
-			return Mono.fromCallable(() -> this.delegate.getInstances(serviceId))
-				.subscribeOn(Schedulers.boundedElastic())
+			return Mono.fromCompletionStage(() -> this.delegate.getInstancesLater(serviceId))
 				.flatMapIterable((instances) -> instances);
 		});
 	}
