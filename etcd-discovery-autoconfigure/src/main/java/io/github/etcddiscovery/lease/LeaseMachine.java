@@ -35,7 +35,7 @@ final class LeaseMachine implements LeaseKeeper.Events {
 
 	private final String key;
 
-	private final Supplier<byte[]> value;
+	private final KeyWriter writer;
 
 	private final Duration ttl;
 
@@ -72,7 +72,7 @@ final class LeaseMachine implements LeaseKeeper.Events {
 			LeaseExecutor executor, Backoff backoff, Clock clock) {
 		this.etcd = etcd;
 		this.key = key;
-		this.value = value;
+		this.writer = new KeyWriter(etcd, executor, key, value);
 		this.ttl = ttl;
 		this.executor = executor;
 		this.backoff = backoff;
@@ -108,7 +108,7 @@ final class LeaseMachine implements LeaseKeeper.Events {
 			}
 			done.complete(null);
 		};
-		put(this.leaseId, revision -> done.complete(null), failed);
+		this.writer.put(this.leaseId, revision -> done.complete(null), failed);
 	}
 
 	/** Stops for good; returns the removal of the key and lease when {@code removeKey}. */
@@ -149,7 +149,8 @@ final class LeaseMachine implements LeaseKeeper.Events {
 			if (!stoppedDuring(0, outcome)) {
 				if (remaining > 0) {
 					Instant confirmed = this.clock.instant();
-					put(lease, written -> established(lease, written, confirmed, remaining, outcome), failed);
+					this.writer.put(lease, written -> established(lease, written, confirmed, remaining, outcome),
+							failed);
 				}
 				else {
 					grantAndPut(outcome, failed);
@@ -159,27 +160,18 @@ final class LeaseMachine implements LeaseKeeper.Events {
 	}
 
 	private void grantAndPut(@Nullable CompletableFuture<Void> outcome, Consumer<RuntimeException> failed) {
-		// The put goes out from the grant's answer, on the thread that delivered it when idle;
-		// the lease's TTL runs from the grant at the latest.
+		// The put goes out from the grant's answer, on the thread that delivered it when idle,
+		// with the value encoded while the grant was under way; the lease's TTL runs from the
+		// grant at the latest.
 		Instant sent = this.clock.instant();
-		this.executor.call(this.etcd.grant(this.ttl.toSeconds()), "Granting a lease for " + this.key, true, lease -> {
+		CompletableFuture<Long> grant = this.etcd.grant(this.ttl.toSeconds());
+		KeyWriter.Encoded encoded = this.writer.encode();
+		this.executor.call(grant, "Granting a lease for " + this.key, true, lease -> {
 			if (!stoppedDuring(lease, outcome)) {
-				put(lease, written -> established(lease, written, sent, this.ttl.toSeconds(), outcome), failed);
+				this.writer.put(lease, encoded,
+						written -> established(lease, written, sent, this.ttl.toSeconds(), outcome), failed);
 			}
 		}, failed);
-	}
-
-	/** Writes the value; {@code written} gets the revision of the write. */
-	private void put(long lease, Consumer<Long> written, Consumer<RuntimeException> failed) {
-		byte[] bytes;
-		try {
-			bytes = this.value.get();
-		}
-		catch (RuntimeException ex) {
-			failed.accept(ex);
-			return;
-		}
-		this.executor.call(this.etcd.put(this.key, bytes, lease), "Writing " + this.key, written, failed);
 	}
 
 	/** Written at {@code written} under {@code lease}, which had {@code ttlSeconds} left at {@code confirmed}. */

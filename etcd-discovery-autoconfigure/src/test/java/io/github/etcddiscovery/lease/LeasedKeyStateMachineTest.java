@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.etcddiscovery.client.Backoff;
@@ -43,12 +44,16 @@ class LeasedKeyStateMachineTest {
 
 	private final List<String> events = new ArrayList<>();
 
+	private final AtomicInteger encodings = new AtomicInteger();
+
 	private LeasedKey leasedKey;
 
 	@BeforeEach
 	void create() {
-		this.leasedKey = new LeasedKey(this.etcd, KEY, () -> this.value.get().getBytes(StandardCharsets.UTF_8), TTL,
-				REQUEST_TIMEOUT, this.scheduler, BACKOFF, this.scheduler.clock());
+		this.leasedKey = new LeasedKey(this.etcd, KEY, () -> {
+			this.encodings.incrementAndGet();
+			return this.value.get().getBytes(StandardCharsets.UTF_8);
+		}, TTL, REQUEST_TIMEOUT, this.scheduler, BACKOFF, this.scheduler.clock());
 		this.leasedKey.listenWith(new LeaseListener() {
 
 			@Override
@@ -427,6 +432,38 @@ class LeasedKeyStateMachineTest {
 		assertThat(this.etcd.keepingAlive()).isFalse();
 		assertThat(this.etcd.watching()).isFalse();
 		assertThat(this.events).endsWith("ACTIVE->DEREGISTERED");
+	}
+
+	@Test
+	void theValueIsEncodedWhileTheGrantIsUnderWayAndPutOnceItIsAnswered() throws Exception {
+		this.etcd.hold("grant");
+
+		CompletableFuture<Void> registering = CompletableFuture.runAsync(() -> this.leasedKey.register(false));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.etcd.callsOf("grant") == 1);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.encodings.get() == 1);
+		assertThat(this.etcd.callsOf("put")).isZero();
+		this.etcd.release();
+		this.scheduler.advance(Duration.ZERO);
+		registering.get(10, TimeUnit.SECONDS);
+
+		assertThat(this.encodings).hasValue(1);
+		assertThat(this.etcd.keys).containsEntry(KEY, new FakeEtcd.Entry("v1", 0x10));
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.ACTIVE);
+	}
+
+	@Test
+	void aValueThatCannotBeEncodedFailsTheAttemptAndIsRetried() {
+		this.value.set(null);
+
+		this.leasedKey.register(false);
+
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.RECOVERING);
+		assertThat(this.etcd.callsOf("put")).isZero();
+		this.value.set("v1");
+		this.scheduler.advance(Duration.ofMillis(100));
+		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.ACTIVE);
+		assertThat(this.etcd.keys).containsEntry(KEY, new FakeEtcd.Entry("v1", 0x11));
 	}
 
 	@Test
