@@ -14,7 +14,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * etcd alone, the floor under every propagation figure: a plain jetcd client writes one key
- * and a plain jetcd watch on it sees the event. Nothing of this starter is involved.
+ * and a plain jetcd watch on it sees the event. Nothing of this starter is involved. The
+ * caller decides what precedes each write: {@link Propagation} pauses before each, as it
+ * does before each registration and deregistration it measures.
  */
 final class RawWatch implements AutoCloseable {
 
@@ -25,6 +27,8 @@ final class RawWatch implements AutoCloseable {
 	private final AtomicLong seenAt = new AtomicLong();
 
 	private final Watch.Watcher watcher;
+
+	private long lease;
 
 	RawWatch(Client client, String key) {
 		this.client = client;
@@ -37,34 +41,30 @@ final class RawWatch implements AutoCloseable {
 			}));
 	}
 
-	/** put -> watch event, in nanoseconds. */
-	long put() throws Exception {
-		this.seenAt.set(0);
-		long start = System.nanoTime();
-		this.client.getKVClient().put(this.key, value()).get(5, TimeUnit.SECONDS);
-		return seen() - start;
-	}
-
-	/** delete -> watch event, in nanoseconds (puts the key first, untimed). */
-	long delete() throws Exception {
-		this.client.getKVClient().put(this.key, value()).get(5, TimeUnit.SECONDS);
-		seen();
-		this.seenAt.set(0);
-		long start = System.nanoTime();
-		this.client.getKVClient().delete(this.key).get(5, TimeUnit.SECONDS);
-		return seen() - start;
-	}
-
-	/** lease grant + put with it -> watch event, in nanoseconds, as a registration does. */
+	/**
+	 * lease grant + put with it -> watch event, in nanoseconds, as a registration does. The
+	 * key stays, under its lease, for {@link #delete}.
+	 */
 	long grantAndPut() throws Exception {
 		this.seenAt.set(0);
 		long start = System.nanoTime();
-		long lease = this.client.getLeaseClient().grant(10).get(5, TimeUnit.SECONDS).getID();
+		this.lease = this.client.getLeaseClient().grant(10).get(5, TimeUnit.SECONDS).getID();
 		this.client.getKVClient()
-			.put(this.key, value(), PutOption.builder().withLeaseId(lease).build())
+			.put(this.key, value(), PutOption.builder().withLeaseId(this.lease).build())
 			.get(5, TimeUnit.SECONDS);
+		return seen() - start;
+	}
+
+	/**
+	 * delete of the key {@link #grantAndPut} wrote -> watch event, in nanoseconds, as a graceful
+	 * deregistration does: its lease is revoked once the delete is answered, untimed.
+	 */
+	long delete() throws Exception {
+		this.seenAt.set(0);
+		long start = System.nanoTime();
+		this.client.getKVClient().delete(this.key).get(5, TimeUnit.SECONDS);
 		long latency = seen() - start;
-		this.client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+		this.client.getLeaseClient().revoke(this.lease).get(5, TimeUnit.SECONDS);
 		return latency;
 	}
 
