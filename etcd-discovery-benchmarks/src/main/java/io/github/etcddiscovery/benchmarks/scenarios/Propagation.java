@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.benchmarks.Figure;
 import io.github.etcddiscovery.benchmarks.Report;
 import io.github.etcddiscovery.benchmarks.Samples;
@@ -35,7 +36,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * subscription. (c) is stamped by the calls themselves. The etcd run also measures the
  * floors on the same etcd, interleaved with its cycles: raw jetcd grant+put, and delete, to a
  * raw watch event, each after the same 5-15 ms pause as each register and deregister (a write
- * right after another one reaches a watch sooner). Every row's ratio is to those floors.
+ * right after another one reaches a watch sooner). Every row's ratio is to those floors. Some
+ * cycles also measure them with the applications' fan-out (three clients watching each write,
+ * as the two providers and the caller do here), shown to tell what sharing the cores costs
+ * any client from what this starter adds.
  */
 public final class Propagation {
 
@@ -57,8 +61,19 @@ public final class Propagation {
 
 	private final Samples deleteBackToBack = new Samples();
 
+	private final Samples grantPutFannedOut = new Samples();
+
+	private final Samples deleteFannedOut = new Samples();
+
 	/** One cycle in this many also measures the floors back to back, as they were measured before. */
 	private static final int BACK_TO_BACK_EVERY = 10;
+
+	/**
+	 * One cycle in this many also measures the floors with the applications' fan-out: the
+	 * writer's client and two others watch the key, each with a client of its own, as the
+	 * two providers and the caller each watch every change.
+	 */
+	private static final int FANNED_OUT_EVERY = 5;
 
 	public Propagation(Servers servers, Report report) {
 		this.servers = servers;
@@ -95,6 +110,9 @@ public final class Propagation {
 						+ ", services " + caller.getBean(org.springframework.cloud.client.discovery.DiscoveryClient.class).getServices(), ex);
 			}
 			RawWatch raw = floors ? new RawWatch(this.servers.etcdClient(), "/raw/key") : null;
+			List<Client> watching = floors ? List.of(etcdClient(), etcdClient()) : List.of();
+			RawWatch fanned = floors ? new RawWatch(this.servers.etcdClient(), watching.get(0),
+					List.of(this.servers.etcdClient(), watching.get(1)), "/raw/fanned-out") : null;
 			long budget = Math.max(500_000L, (cycles + warmup) * 2_000L);
 			// The defaults take minutes of caches: calls 2 ms apart keep the loop within its budget.
 			Duration pause = (timeout.toSeconds() > 30) ? Duration.ofMillis(2) : Duration.ZERO;
@@ -136,6 +154,12 @@ public final class Propagation {
 								this.grantPutBackToBack.addNanosAsMillis(raw.grantAndPut());
 								this.deleteBackToBack.addNanosAsMillis(raw.delete());
 							}
+							if (i % FANNED_OUT_EVERY == 0) {
+								pauseBriefly();
+								this.grantPutFannedOut.addNanosAsMillis(fanned.grantAndPut());
+								pauseBriefly();
+								this.deleteFannedOut.addNanosAsMillis(fanned.delete());
+							}
 						}
 					}
 					pauseBriefly();
@@ -148,6 +172,8 @@ public final class Propagation {
 			}
 			if (raw != null) {
 				raw.close();
+				fanned.close();
+				watching.forEach(Client::close);
 				this.report.note(SECTION, "(a) and (b) are stamped at the earliest of a poll every 0.5 ms and a check on each "
 						+ "HeartbeatEvent of the caller (etcd-discovery: after each change of its view, on its own "
 						+ "etcd-heartbeat thread; Spring Cloud Zookeeper: on each TreeCache event; Eureka: after each "
@@ -169,6 +195,15 @@ public final class Propagation {
 						this.grantPutBackToBack, "grant+put floor", this.grantPutFloor));
 				this.report.add(Figure.of(SECTION, "etcd (raw jetcd)", "delete -> watch event, back to back", "ms",
 						this.deleteBackToBack, "delete floor", this.deleteFloor));
+				this.report.note(SECTION, "Every " + FANNED_OUT_EVERY + "th cycle also measures both floors with the "
+						+ "applications' fan-out: the same writes, after the same pauses, watched by the writer's client "
+						+ "and two other clients, each on a connection of its own, as the two providers and the caller "
+						+ "here each watch every change (watch=all); timed at a watch of a client that did not write, as "
+						+ "the caller's is. Shown, not used: a deployment has its applications on machines of their own");
+				this.report.add(Figure.of(SECTION, "etcd (raw jetcd)", "grant+put -> watch event, 3 clients watching",
+						"ms", this.grantPutFannedOut, "grant+put floor", this.grantPutFloor));
+				this.report.add(Figure.of(SECTION, "etcd (raw jetcd)", "delete -> watch event, 3 clients watching",
+						"ms", this.deleteFannedOut, "delete floor", this.deleteFloor));
 				this.report.chart("raw etcd grant+put -> watch", this.grantPutFloor);
 			}
 		}
@@ -184,6 +219,10 @@ public final class Propagation {
 					"delete floor", this.deleteFloor));
 		}
 		this.report.chart(registry.label() + ": register -> load-balancer list", reg[1]);
+	}
+
+	private Client etcdClient() {
+		return Client.builder().endpoints(this.servers.etcd().clientEndpoint()).build();
 	}
 
 	static void await(Duration timeout, BooleanSupplier condition) {

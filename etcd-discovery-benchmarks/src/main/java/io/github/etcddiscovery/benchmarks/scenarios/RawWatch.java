@@ -1,6 +1,8 @@
 package io.github.etcddiscovery.benchmarks.scenarios;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +19,10 @@ import static org.awaitility.Awaitility.await;
  * and a plain jetcd watch on it sees the event. Nothing of this starter is involved. The
  * caller decides what precedes each write: {@link Propagation} pauses before each, as it
  * does before each registration and deregistration it measures.
+ * <p>
+ * The same write may also be watched by other plain watches, each on a client of its own, as
+ * the benchmark's applications each watch every change with a client of their own: the
+ * event is then timed at one watch among several, on the same shared cores.
  */
 final class RawWatch implements AutoCloseable {
 
@@ -26,19 +32,32 @@ final class RawWatch implements AutoCloseable {
 
 	private final AtomicLong seenAt = new AtomicLong();
 
-	private final Watch.Watcher watcher;
+	private final List<Watch.Watcher> watchers = new ArrayList<>();
 
 	private long lease;
 
+	/** {@code client} writes the key and times the event. */
 	RawWatch(Client client, String key) {
-		this.client = client;
+		this(client, client, List.of(), key);
+	}
+
+	/**
+	 * {@code writer} writes the key, {@code timed} times the event, and each of {@code alsoWatching}
+	 * watches it too, untimed.
+	 */
+	RawWatch(Client writer, Client timed, List<Client> alsoWatching, String key) {
+		this.client = writer;
 		this.key = ByteSequence.from(key, StandardCharsets.UTF_8);
-		this.watcher = client.getWatchClient()
+		for (Client other : alsoWatching) {
+			this.watchers.add(other.getWatchClient().watch(this.key, Watch.listener(response -> {
+			})));
+		}
+		this.watchers.add(timed.getWatchClient()
 			.watch(this.key, WatchOption.builder().build(), Watch.listener(response -> {
 				if (!response.getEvents().isEmpty()) {
 					this.seenAt.set(System.nanoTime());
 				}
-			}));
+			})));
 	}
 
 	/**
@@ -78,7 +97,7 @@ final class RawWatch implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.watcher.close();
+		this.watchers.forEach(Watch.Watcher::close);
 	}
 
 }
