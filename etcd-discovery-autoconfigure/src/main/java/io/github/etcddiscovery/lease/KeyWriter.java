@@ -53,6 +53,17 @@ final class KeyWriter {
 		this.executor.call(this.etcd.put(this.key, encoded.bytes(), lease), "Writing " + this.key, written, failed);
 	}
 
+	/**
+	 * Writes {@code encoded} under {@code lease}, granted for it; when the value could not be
+	 * encoded, that lease is revoked, as nothing will keep it (the retry grants another).
+	 */
+	void putUnderNewLease(long lease, Encoded encoded, Consumer<Long> written, Consumer<RuntimeException> failed) {
+		if (encoded.failure() != null) {
+			this.etcd.revoke(lease);
+		}
+		put(lease, encoded, written, failed);
+	}
+
 	/** A value as it is to be written, or why it could not be encoded. */
 	record Encoded(byte[] bytes, @Nullable RuntimeException failure) {
 	}

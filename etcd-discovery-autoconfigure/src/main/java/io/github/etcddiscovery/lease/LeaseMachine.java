@@ -168,7 +168,7 @@ final class LeaseMachine implements LeaseKeeper.Events {
 		KeyWriter.Encoded encoded = this.writer.encode();
 		this.executor.call(grant, "Granting a lease for " + this.key, true, lease -> {
 			if (!stoppedDuring(lease, outcome)) {
-				this.writer.put(lease, encoded,
+				this.writer.putUnderNewLease(lease, encoded,
 						written -> established(lease, written, sent, this.ttl.toSeconds(), outcome), failed);
 			}
 		}, failed);

@@ -453,17 +453,21 @@ class LeasedKeyStateMachineTest {
 	}
 
 	@Test
-	void aValueThatCannotBeEncodedFailsTheAttemptAndIsRetried() {
+	void aValueThatCannotBeEncodedFailsTheAttemptAndIsRetriedWithoutLeavingItsLeaseBehind() {
 		this.value.set(null);
 
 		this.leasedKey.register(false);
 
 		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.RECOVERING);
 		assertThat(this.etcd.callsOf("put")).isZero();
+		assertThat(this.etcd.calls).as("the lease granted for the value is revoked").containsSubsequence("grant 9",
+				"revoke 16");
+		assertThat(this.etcd.leases).isEmpty();
 		this.value.set("v1");
 		this.scheduler.advance(Duration.ofMillis(100));
 		assertThat(this.leasedKey.state()).isEqualTo(LeaseState.ACTIVE);
 		assertThat(this.etcd.keys).containsEntry(KEY, new FakeEtcd.Entry("v1", 0x11));
+		assertThat(this.etcd.leases).containsOnlyKeys(0x11L);
 	}
 
 	@Test
