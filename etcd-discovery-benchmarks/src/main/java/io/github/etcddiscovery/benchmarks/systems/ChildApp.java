@@ -1,6 +1,7 @@
 package io.github.etcddiscovery.benchmarks.systems;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,9 +48,9 @@ public final class ChildApp implements AutoCloseable {
 		for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
 			if (line.contains(BenchApp.READY)) {
 				long ready = System.nanoTime() - start;
-				// Keep reading, so that a chatty application never blocks on a full pipe.
-				Thread drain = new Thread(() -> out.lines().forEach(l -> {
-				}), "bench-child-output");
+				// Keep reading, so that a chatty application never blocks on a full pipe, until
+				// the process is gone (its pipe then closes under the reader: nothing to report).
+				Thread drain = new Thread(() -> drain(out), "bench-child-output");
 				drain.setDaemon(true);
 				drain.start();
 				return new ChildApp(process, ready);
@@ -57,6 +58,17 @@ public final class ChildApp implements AutoCloseable {
 		}
 		process.destroyForcibly();
 		throw new IllegalStateException("The application never became ready");
+	}
+
+	private static void drain(BufferedReader out) {
+		try {
+			while (out.readLine() != null) {
+				// Discarded.
+			}
+		}
+		catch (IOException ex) {
+			// The process is gone.
+		}
 	}
 
 	public long readyAfterNanos() {
