@@ -26,6 +26,10 @@ import org.springframework.util.StringUtils;
  * every call and stream carries etcd's require-leader header ({@value #REQUIRE_LEADER}): such
  * a member refuses them at once with "no leader", ends the streams it holds after a few
  * election timeouts, and the retry goes to the next endpoint in the rotation.
+ * <p>
+ * Requests start on the thread that makes them ({@link DirectRequestExecutor}), not on a
+ * pool of jetcd's: one thread hand-off less on the path of every registration and
+ * deregistration.
  */
 public class EtcdClientFactory {
 
@@ -79,6 +83,7 @@ public class EtcdClientFactory {
 		if (this.tls != null) {
 			builder.sslContext(this.tls.nettyContext());
 		}
+		builder.executorService(new DirectRequestExecutor());
 		this.customizers.forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
 	}

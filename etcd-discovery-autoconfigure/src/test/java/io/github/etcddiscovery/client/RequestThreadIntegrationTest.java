@@ -1,0 +1,116 @@
+package io.github.etcddiscovery.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.github.etcddiscovery.testapp.TestApps;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The starter's jetcd client starts a request on the thread that makes it
+ * ({@link DirectRequestExecutor}), not on a pool of jetcd's, and a customizer's executor wins.
+ * Proven on a real etcd by the thread on which gRPC is asked for each put's call.
+ */
+class RequestThreadIntegrationTest {
+
+	@RegisterExtension
+	final TestApps apps = TestApps.onSharedEtcd();
+
+	@Test
+	void aRequestStartsOnTheThreadThatMakesIt() throws Exception {
+		ConfigurableApplicationContext app = this.apps.startWith(RecordedPuts.class, "orders");
+		List<Thread> starts = app.getBean(Starts.class).threads();
+
+		put(app.getBean(Client.class));
+
+		assertThat(starts).contains(Thread.currentThread());
+	}
+
+	@Test
+	void anExecutorSetByACustomizerWins() throws Exception {
+		ConfigurableApplicationContext app = this.apps.startWith(CustomExecutor.class, "orders");
+		List<Thread> starts = app.getBean(Starts.class).threads();
+		starts.clear();
+
+		put(app.getBean(Client.class));
+
+		assertThat(starts).isNotEmpty()
+			.doesNotContain(Thread.currentThread())
+			.allSatisfy((thread) -> assertThat(thread.getName()).startsWith("custom-requests-"));
+	}
+
+	private static void put(Client client) throws Exception {
+		ByteSequence key = bytes("/request-thread/" + UUID.randomUUID());
+		client.getKVClient().put(key, bytes("v")).get(10, TimeUnit.SECONDS);
+		client.getKVClient().delete(key).get(10, TimeUnit.SECONDS);
+	}
+
+	private static ByteSequence bytes(String text) {
+		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	}
+
+	/** The threads that asked gRPC for a put's call. */
+	record Starts(List<Thread> threads) implements ClientInterceptor {
+
+		@Override
+		public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options,
+				Channel next) {
+			if (method.getFullMethodName().endsWith("/Put")) {
+				this.threads.add(Thread.currentThread());
+			}
+			return next.newCall(method, options);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordedPuts {
+
+		@Bean
+		Starts starts() {
+			return new Starts(new CopyOnWriteArrayList<>());
+		}
+
+		@Bean
+		EtcdClientBuilderCustomizer recordPuts(Starts starts) {
+			return (builder) -> builder.interceptor(starts);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomExecutor extends RecordedPuts {
+
+		@Bean(destroyMethod = "shutdownNow")
+		ExecutorService customRequests() {
+			return Executors.newCachedThreadPool(new CustomizableThreadFactory("custom-requests-"));
+		}
+
+		@Bean
+		EtcdClientBuilderCustomizer customExecutor(ExecutorService customRequests) {
+			return (builder) -> builder.executorService(customRequests);
+		}
+
+	}
+
+}
