@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.vertx.core.Context;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +20,18 @@ public final class EtcdFutures {
 	private EtcdFutures() {
 	}
 
+	/**
+	 * Waits at most {@code timeout} for {@code future}.
+	 * @throws IllegalStateException on an event loop thread, where jetcd delivers its answers
+	 * ({@link EtcdProperties#isEventLoopCallbacks()}): the wait could only end in a timeout
+	 */
 	public static <T> T await(CompletableFuture<T> future, Duration timeout, String operation) {
+		if (!future.isDone() && Context.isOnEventLoopThread()) {
+			throw new IllegalStateException(operation + " cannot wait for etcd on " + Thread.currentThread().getName()
+					+ ": that thread delivers etcd's answers, so the wait would only time out. Do not block in a "
+					+ "callback of the etcd Client or in a ServiceChangeListener: continue on an executor of your own "
+					+ "(thenApplyAsync), or set spring.cloud.etcd.event-loop-callbacks=false");
+		}
 		try {
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}

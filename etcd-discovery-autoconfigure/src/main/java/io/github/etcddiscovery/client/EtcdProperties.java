@@ -62,6 +62,14 @@ public class EtcdProperties extends SelfValidatingProperties {
 	 */
 	private boolean requireLeader = true;
 
+	/**
+	 * Whether jetcd runs the callbacks of answers and watch events on its connection's event
+	 * loop (jetcd's useVertx()), one thread hand-off fewer for each than on jetcd's default
+	 * pool. Code of yours that uses the starter's Client must then not block in its
+	 * callbacks: continue on an executor of your own.
+	 */
+	private boolean eventLoopCallbacks = true;
+
 	private final Ssl ssl = new Ssl();
 
 	/**
@@ -206,6 +214,14 @@ public class EtcdProperties extends SelfValidatingProperties {
 
 	public void setRequireLeader(boolean requireLeader) {
 		this.requireLeader = requireLeader;
+	}
+
+	public boolean isEventLoopCallbacks() {
+		return this.eventLoopCallbacks;
+	}
+
+	public void setEventLoopCallbacks(boolean eventLoopCallbacks) {
+		this.eventLoopCallbacks = eventLoopCallbacks;
 	}
 
 	public Ssl getSsl() {
