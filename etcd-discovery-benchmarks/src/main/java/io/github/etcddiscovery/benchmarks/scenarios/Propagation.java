@@ -15,6 +15,8 @@ import io.github.etcddiscovery.benchmarks.systems.CallLoop;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
 import io.github.etcddiscovery.benchmarks.systems.Servers;
 import io.github.etcddiscovery.benchmarks.systems.Toggle;
+import io.github.etcddiscovery.client.EtcdClientFactory;
+import io.github.etcddiscovery.client.EtcdProperties;
 
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,6 +67,10 @@ public final class Propagation {
 
 	private final Samples deleteFannedOut = new Samples();
 
+	private final Samples grantPutStarterBuilt = new Samples();
+
+	private final Samples deleteStarterBuilt = new Samples();
+
 	/** One cycle in this many also measures the floors back to back, as they were measured before. */
 	private static final int BACK_TO_BACK_EVERY = 10;
 
@@ -74,6 +80,13 @@ public final class Propagation {
 	 * two providers and the caller each watch every change.
 	 */
 	private static final int FANNED_OUT_EVERY = 5;
+
+	/**
+	 * One cycle in this many also measures the floors with clients built as the starter builds
+	 * its own ({@link EtcdClientFactory}: requests started on the calling thread, callbacks on
+	 * the connection's event loop), to tell what of the starter's figures is jetcd's transport.
+	 */
+	private static final int STARTER_BUILT_EVERY = 10;
 
 	public Propagation(Servers servers, Report report) {
 		this.servers = servers;
@@ -113,6 +126,8 @@ public final class Propagation {
 			List<Client> watching = floors ? List.of(etcdClient(), etcdClient()) : List.of();
 			RawWatch fanned = floors ? new RawWatch(this.servers.etcdClient(), watching.get(0),
 					List.of(this.servers.etcdClient(), watching.get(1)), "/raw/fanned-out") : null;
+			Client starterBuilt = floors ? starterBuiltClient() : null;
+			RawWatch tuned = floors ? new RawWatch(starterBuilt, "/raw/starter-built") : null;
 			long budget = Math.max(500_000L, (cycles + warmup) * 2_000L);
 			// The defaults take minutes of caches: calls 2 ms apart keep the loop within its budget.
 			Duration pause = (timeout.toSeconds() > 30) ? Duration.ofMillis(2) : Duration.ZERO;
@@ -160,6 +175,12 @@ public final class Propagation {
 								pauseBriefly();
 								this.deleteFannedOut.addNanosAsMillis(fanned.delete());
 							}
+							if (i % STARTER_BUILT_EVERY == 1) {
+								pauseBriefly();
+								this.grantPutStarterBuilt.addNanosAsMillis(tuned.grantAndPut());
+								pauseBriefly();
+								this.deleteStarterBuilt.addNanosAsMillis(tuned.delete());
+							}
 						}
 					}
 					pauseBriefly();
@@ -174,6 +195,8 @@ public final class Propagation {
 				raw.close();
 				fanned.close();
 				watching.forEach(Client::close);
+				tuned.close();
+				starterBuilt.close();
 				this.report.note(SECTION, "(a) and (b) are stamped at the earliest of a poll every 0.5 ms and a check on each "
 						+ "HeartbeatEvent of the caller (etcd-discovery: after each change of its view, on its own "
 						+ "etcd-heartbeat thread; Spring Cloud Zookeeper: on each TreeCache event; Eureka: after each "
@@ -204,6 +227,15 @@ public final class Propagation {
 						"ms", this.grantPutFannedOut, "grant+put floor", this.grantPutFloor));
 				this.report.add(Figure.of(SECTION, "etcd (raw jetcd)", "delete -> watch event, 3 clients watching",
 						"ms", this.deleteFannedOut, "delete floor", this.deleteFloor));
+				this.report.note(SECTION, "Every " + STARTER_BUILT_EVERY + "th cycle also measures both floors with a "
+						+ "jetcd client built as the starter builds its own (EtcdClientFactory: requests started on the "
+						+ "thread that makes them, answers and watch events on the connection's event loop, jetcd's "
+						+ "useVertx()), writing and watching: what of the starter's figures is jetcd's transport. Shown, "
+						+ "not used: the floor is jetcd as any process uses it");
+				this.report.add(Figure.of(SECTION, "etcd (raw jetcd)", "grant+put -> watch event, client as the starter "
+						+ "builds it", "ms", this.grantPutStarterBuilt, "grant+put floor", this.grantPutFloor));
+				this.report.add(Figure.of(SECTION, "etcd (raw jetcd)", "delete -> watch event, client as the starter "
+						+ "builds it", "ms", this.deleteStarterBuilt, "delete floor", this.deleteFloor));
 				this.report.chart("raw etcd grant+put -> watch", this.grantPutFloor);
 			}
 		}
@@ -223,6 +255,12 @@ public final class Propagation {
 
 	private Client etcdClient() {
 		return Client.builder().endpoints(this.servers.etcd().clientEndpoint()).build();
+	}
+
+	private Client starterBuiltClient() {
+		EtcdProperties properties = new EtcdProperties();
+		properties.setEndpoints(List.of(this.servers.etcd().clientEndpoint()));
+		return new EtcdClientFactory(properties, null).create();
 	}
 
 	static void await(Duration timeout, BooleanSupplier condition) {
