@@ -14,20 +14,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.github.etcddiscovery.testapp.TestApps;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
-import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,9 +27,8 @@ import static org.awaitility.Awaitility.await;
  * connection's event loop ({@code spring.cloud.etcd.event-loop-callbacks}), or on jetcd's
  * default pool when that is turned off; a wait for etcd on that event loop fails at once with
  * the fix instead of timing out. Proven on a real etcd through the context's own client: a put
- * answer's thread is the one gRPC delivers it on (recorded by an interceptor, since a future
- * already complete runs a callback on the thread that adds it), a watch event's the one its
- * listener runs on.
+ * answer's thread is the one gRPC delivers it on ({@link PutThreads}), a watch event's the
+ * one its listener runs on.
  */
 class AnswerThreadIntegrationTest {
 
@@ -48,23 +37,23 @@ class AnswerThreadIntegrationTest {
 
 	@Test
 	void answersAndWatchEventsRunTheirCallbacksOnTheConnectionsEventLoop() throws Exception {
-		ConfigurableApplicationContext app = this.apps.startWith(RecordedAnswers.class, "orders");
+		ConfigurableApplicationContext app = this.apps.startWith(PutThreads.Recorded.class, "orders");
 
 		List<Thread> events = putWatched(app.getBean(Client.class), (response) -> Thread.currentThread());
 
-		assertThat(app.getBean(Answers.class).threads()).isNotEmpty()
+		assertThat(app.getBean(PutThreads.class).answers()).isNotEmpty()
 			.allSatisfy(AnswerThreadIntegrationTest::onEventLoop);
 		assertThat(events).isNotEmpty().allSatisfy(AnswerThreadIntegrationTest::onEventLoop);
 	}
 
 	@Test
 	void turnedOffTheyRunOnJetcdsDefaultPool() throws Exception {
-		ConfigurableApplicationContext app = this.apps.startWith(RecordedAnswers.class, "orders",
+		ConfigurableApplicationContext app = this.apps.startWith(PutThreads.Recorded.class, "orders",
 				"spring.cloud.etcd.event-loop-callbacks=false");
 
 		List<Thread> events = putWatched(app.getBean(Client.class), (response) -> Thread.currentThread());
 
-		assertThat(app.getBean(Answers.class).threads()).isNotEmpty()
+		assertThat(app.getBean(PutThreads.class).answers()).isNotEmpty()
 			.allSatisfy(AnswerThreadIntegrationTest::onGrpcPool);
 		assertThat(events).isNotEmpty().allSatisfy(AnswerThreadIntegrationTest::onGrpcPool);
 	}
@@ -125,47 +114,6 @@ class AnswerThreadIntegrationTest {
 
 	private static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
-	}
-
-	/** The threads on which gRPC delivered a put's answer. */
-	record Answers(List<Thread> threads) implements ClientInterceptor {
-
-		@Override
-		public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options,
-				Channel next) {
-			ClientCall<Q, A> call = next.newCall(method, options);
-			if (!method.getFullMethodName().endsWith("/Put")) {
-				return call;
-			}
-			return new SimpleForwardingClientCall<>(call) {
-				@Override
-				public void start(Listener<A> listener, Metadata headers) {
-					super.start(new SimpleForwardingClientCallListener<>(listener) {
-						@Override
-						public void onMessage(A message) {
-							Answers.this.threads.add(Thread.currentThread());
-							super.onMessage(message);
-						}
-					}, headers);
-				}
-			};
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RecordedAnswers {
-
-		@Bean
-		Answers answers() {
-			return new Answers(new CopyOnWriteArrayList<>());
-		}
-
-		@Bean
-		EtcdClientBuilderCustomizer recordAnswers(Answers answers) {
-			return (builder) -> builder.interceptor(answers);
-		}
-
 	}
 
 }

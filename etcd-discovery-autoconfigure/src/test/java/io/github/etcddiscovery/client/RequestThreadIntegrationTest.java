@@ -3,7 +3,6 @@ package io.github.etcddiscovery.client;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +10,6 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.github.etcddiscovery.testapp.TestApps;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.MethodDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,8 +32,8 @@ class RequestThreadIntegrationTest {
 
 	@Test
 	void aRequestStartsOnTheThreadThatMakesIt() throws Exception {
-		ConfigurableApplicationContext app = this.apps.startWith(RecordedPuts.class, "orders");
-		List<Thread> starts = app.getBean(Starts.class).threads();
+		ConfigurableApplicationContext app = this.apps.startWith(PutThreads.Recorded.class, "orders");
+		List<Thread> starts = app.getBean(PutThreads.class).starts();
 
 		put(app.getBean(Client.class));
 
@@ -49,7 +43,7 @@ class RequestThreadIntegrationTest {
 	@Test
 	void anExecutorSetByACustomizerWins() throws Exception {
 		ConfigurableApplicationContext app = this.apps.startWith(CustomExecutor.class, "orders");
-		List<Thread> starts = app.getBean(Starts.class).threads();
+		List<Thread> starts = app.getBean(PutThreads.class).starts();
 		starts.clear();
 
 		put(app.getBean(Client.class));
@@ -69,37 +63,8 @@ class RequestThreadIntegrationTest {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
 	}
 
-	/** The threads that asked gRPC for a put's call. */
-	record Starts(List<Thread> threads) implements ClientInterceptor {
-
-		@Override
-		public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options,
-				Channel next) {
-			if (method.getFullMethodName().endsWith("/Put")) {
-				this.threads.add(Thread.currentThread());
-			}
-			return next.newCall(method, options);
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
-	static class RecordedPuts {
-
-		@Bean
-		Starts starts() {
-			return new Starts(new CopyOnWriteArrayList<>());
-		}
-
-		@Bean
-		EtcdClientBuilderCustomizer recordPuts(Starts starts) {
-			return (builder) -> builder.interceptor(starts);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CustomExecutor extends RecordedPuts {
+	static class CustomExecutor extends PutThreads.Recorded {
 
 		@Bean(destroyMethod = "shutdownNow")
 		ExecutorService customRequests() {
