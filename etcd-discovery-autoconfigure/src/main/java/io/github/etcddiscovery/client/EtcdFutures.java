@@ -26,11 +26,8 @@ public final class EtcdFutures {
 	 * ({@link EtcdProperties#isEventLoopCallbacks()}): the wait could only end in a timeout
 	 */
 	public static <T> T await(CompletableFuture<T> future, Duration timeout, String operation) {
-		if (!future.isDone() && Context.isOnEventLoopThread()) {
-			throw new IllegalStateException(operation + " cannot wait for etcd on " + Thread.currentThread().getName()
-					+ ": that thread delivers etcd's answers, so the wait would only time out. Do not block in a "
-					+ "callback of the etcd Client or in a ServiceChangeListener: continue on an executor of your own "
-					+ "(thenApplyAsync), or set spring.cloud.etcd.event-loop-callbacks=false");
+		if (!future.isDone()) {
+			requireMayWait(operation);
 		}
 		try {
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -46,6 +43,21 @@ public final class EtcdFutures {
 			Thread.currentThread().interrupt();
 			future.cancel(true);
 			throw new EtcdUnavailableException(operation + " was interrupted", ex);
+		}
+	}
+
+	/**
+	 * Fails at once on an event loop thread, where jetcd delivers its answers
+	 * ({@link EtcdProperties#isEventLoopCallbacks()}): a wait for etcd there could only time
+	 * out, holding up every answer of the connection meanwhile.
+	 * @throws IllegalStateException naming {@code operation} and the fix
+	 */
+	public static void requireMayWait(String operation) {
+		if (Context.isOnEventLoopThread()) {
+			throw new IllegalStateException(operation + " cannot wait for etcd on " + Thread.currentThread().getName()
+					+ ": that thread delivers etcd's answers, so the wait would only time out. Do not block in a "
+					+ "callback of the etcd Client or in a ServiceChangeListener: continue on an executor of your own "
+					+ "(thenApplyAsync), or set spring.cloud.etcd.event-loop-callbacks=false");
 		}
 	}
 

@@ -31,7 +31,8 @@ import org.apache.commons.logging.LogFactory;
  * blocked and a deregistration is never queued behind a recovery. The methods here run their
  * work on the calling thread when the key is idle (otherwise after what runs, on the
  * executor's thread) and wait, each for a bounded time, so that neither
- * startup nor shutdown hangs on an unreachable etcd; {@link #snapshot()} and
+ * startup nor shutdown hangs on an unreachable etcd; on jetcd's event loop, where that wait
+ * could only time out, they fail at once ({@link EtcdFutures#requireMayWait}); {@link #snapshot()} and
  * {@link #state()} read an immutable copy published there. The executor and the clock are
  * injected, so is etcd ({@link LeasePort}) for the unit test of the state machine.
  */
@@ -76,6 +77,7 @@ public final class LeasedKey {
 	 * thrown.
 	 */
 	public void register(boolean failFast) {
+		EtcdFutures.requireMayWait("Registering " + this.key);
 		CompletableFuture<Void> first = new CompletableFuture<>();
 		// On this thread when the key is idle: the grant goes out without waking the registry's.
 		this.executor.executeInline(() -> this.machine.register(failFast, first));
@@ -103,6 +105,7 @@ public final class LeasedKey {
 	 * that fails the recovery writes it.
 	 */
 	public void rewrite() {
+		EtcdFutures.requireMayWait("Rewriting " + this.key);
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		this.executor.executeInline(() -> this.machine.rewrite(done));
 		awaitQuietly(done, this.requestTimeout.multipliedBy(2));
@@ -114,6 +117,7 @@ public final class LeasedKey {
 	 * the request timeout, even with etcd unreachable.
 	 */
 	public void deregister(boolean removeKey) {
+		EtcdFutures.requireMayWait("Deregistering " + this.key);
 		CompletableFuture<CompletableFuture<Void>> handedOver = new CompletableFuture<>();
 		try {
 			// On this thread when the key is idle: the delete goes out without a hand-off.

@@ -13,6 +13,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
+import io.github.etcddiscovery.registry.EtcdRegistration;
+import io.github.etcddiscovery.registry.EtcdServiceRegistry;
 import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The starter's jetcd client runs the callbacks of answers and watch events on its
  * connection's event loop ({@code spring.cloud.etcd.event-loop-callbacks}), or on jetcd's
- * default pool when that is turned off; a wait for etcd on that event loop fails at once with
- * the fix instead of timing out. Proven on a real etcd through the context's own client: a put
+ * default pool when that is turned off; a wait for etcd on that event loop (a read, a
+ * registry call) fails at once with the fix instead of timing out. Proven on a real etcd through the context's own client: a put
  * answer's thread is the one gRPC delivers it on ({@link PutThreads}), a watch event's the
  * one its listener runs on.
  */
@@ -77,6 +79,29 @@ class AnswerThreadIntegrationTest {
 			.asString()
 			.contains("Reading back cannot wait for etcd on vert.x-eventloop-thread-")
 			.contains("spring.cloud.etcd.event-loop-callbacks=false");
+	}
+
+	@Test
+	void aRegistryCallInACallbackFailsAtOnceNamingTheFix() throws Exception {
+		ConfigurableApplicationContext app = this.apps.start("orders");
+		EtcdServiceRegistry registry = app.getBean(EtcdServiceRegistry.class);
+		EtcdRegistration registration = app.getBean(EtcdRegistration.class);
+
+		List<Object> outcomes = putWatched(app.getBean(Client.class), (response) -> {
+			try {
+				registry.setStatus(registration, "OUT_OF_SERVICE");
+				return "returned";
+			}
+			catch (RuntimeException ex) {
+				return ex;
+			}
+		});
+
+		assertThat(outcomes).first()
+			.isInstanceOf(IllegalStateException.class)
+			.asString()
+			.contains("Rewriting ")
+			.contains("cannot wait for etcd on vert.x-eventloop-thread-");
 	}
 
 	@Test
