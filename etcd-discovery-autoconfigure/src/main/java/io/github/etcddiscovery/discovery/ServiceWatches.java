@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 import io.github.etcddiscovery.client.EtcdAccessException;
+import io.github.etcddiscovery.client.EtcdFutures;
 import io.github.etcddiscovery.instance.EtcdServiceInstance;
 import io.github.etcddiscovery.mirror.MirrorState;
 import io.github.etcddiscovery.mirror.PrefixMirror;
@@ -95,7 +96,14 @@ final class ServiceWatches implements HeldView {
 	@Override
 	public ServiceInstances lookup(String serviceId) {
 		ServiceWatch watch = used(serviceId);
-		return ((watch != null) ? watch : startWatching(serviceId)).answers();
+		if (watch != null) {
+			return watch.answers();
+		}
+		if (!this.closed) {
+			// The first listing's answer arrives on jetcd's event loop: waiting there cannot end.
+			EtcdFutures.requireMayWait("The first lookup of " + serviceId);
+		}
+		return startWatching(serviceId).answers();
 	}
 
 	@Override

@@ -19,6 +19,7 @@ import io.github.etcddiscovery.testapp.TestApps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,6 +103,27 @@ class AnswerThreadIntegrationTest {
 			.asString()
 			.contains("Rewriting ")
 			.contains("cannot wait for etcd on vert.x-eventloop-thread-");
+	}
+
+	@Test
+	void aFirstPerServiceLookupInACallbackFailsAtOnceAndALaterOneWorks() throws Exception {
+		ConfigurableApplicationContext app = this.apps.start("orders", "spring.cloud.etcd.discovery.watch=per-service");
+		DiscoveryClient discovery = app.getBean(DiscoveryClient.class);
+
+		List<Object> outcomes = putWatched(app.getBean(Client.class), (response) -> {
+			try {
+				return discovery.getInstances("orders");
+			}
+			catch (RuntimeException ex) {
+				return ex;
+			}
+		});
+
+		assertThat(outcomes).first()
+			.isInstanceOf(IllegalStateException.class)
+			.asString()
+			.contains("The first lookup of orders cannot wait for etcd on vert.x-eventloop-thread-");
+		assertThat(discovery.getInstances("orders")).hasSize(1);
 	}
 
 	@Test
