@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -65,15 +66,8 @@ class AnswerThreadIntegrationTest {
 	void aWaitForEtcdInACallbackFailsAtOnceNamingTheFix() throws Exception {
 		Client client = this.apps.start("orders").getBean(Client.class);
 
-		List<Object> outcomes = putWatched(client, (response) -> {
-			try {
-				return EtcdFutures.await(client.getKVClient().get(bytes("/answer-thread/any")), Duration.ofSeconds(5),
-						"Reading back");
-			}
-			catch (RuntimeException ex) {
-				return ex;
-			}
-		});
+		List<Object> outcomes = inWatchListener(client, () -> EtcdFutures
+			.await(client.getKVClient().get(bytes("/answer-thread/any")), Duration.ofSeconds(5), "Reading back"));
 
 		assertThat(outcomes).first()
 			.isInstanceOf(IllegalStateException.class)
@@ -88,14 +82,9 @@ class AnswerThreadIntegrationTest {
 		EtcdServiceRegistry registry = app.getBean(EtcdServiceRegistry.class);
 		EtcdRegistration registration = app.getBean(EtcdRegistration.class);
 
-		List<Object> outcomes = putWatched(app.getBean(Client.class), (response) -> {
-			try {
-				registry.setStatus(registration, "OUT_OF_SERVICE");
-				return "returned";
-			}
-			catch (RuntimeException ex) {
-				return ex;
-			}
+		List<Object> outcomes = inWatchListener(app.getBean(Client.class), () -> {
+			registry.setStatus(registration, "OUT_OF_SERVICE");
+			return "returned";
 		});
 
 		assertThat(outcomes).first()
@@ -110,14 +99,7 @@ class AnswerThreadIntegrationTest {
 		ConfigurableApplicationContext app = this.apps.start("orders", "spring.cloud.etcd.discovery.watch=per-service");
 		DiscoveryClient discovery = app.getBean(DiscoveryClient.class);
 
-		List<Object> outcomes = putWatched(app.getBean(Client.class), (response) -> {
-			try {
-				return discovery.getInstances("orders");
-			}
-			catch (RuntimeException ex) {
-				return ex;
-			}
-		});
+		List<Object> outcomes = inWatchListener(app.getBean(Client.class), () -> discovery.getInstances("orders"));
 
 		assertThat(outcomes).first()
 			.isInstanceOf(IllegalStateException.class)
@@ -134,6 +116,18 @@ class AnswerThreadIntegrationTest {
 			.await(CompletableFuture.completedFuture("answered"), Duration.ofSeconds(5), "Reading"));
 
 		assertThat(outcomes).first().isEqualTo("answered");
+	}
+
+	/** What {@code call} returns or throws in the listener of a watch, on the thread of its events. */
+	private static List<Object> inWatchListener(Client client, Supplier<?> call) throws Exception {
+		return putWatched(client, (response) -> {
+			try {
+				return call.get();
+			}
+			catch (RuntimeException ex) {
+				return ex;
+			}
+		});
 	}
 
 	/** Puts a key and applies {@code inListener} in the listener of a watch on it. */
