@@ -34,8 +34,9 @@ import org.springframework.util.StringUtils;
  * otherwise hand to its default executor). That is one thread hand-off less at each end of
  * every request and for every watch event, on the path of every registration and
  * deregistration to its callers (figure 2 of the benchmarks). The starter's callbacks never
- * block; a wait for etcd on that thread fails at once ({@link EtcdFutures#await}) rather than
- * waiting for an answer that this very thread would have to deliver.
+ * block; any of its calls that would wait for etcd on that thread fails at once
+ * ({@link EtcdFutures#requireMayWait}) rather than waiting for an answer that this very thread
+ * would have to deliver.
  */
 public class EtcdClientFactory {
 
