@@ -28,9 +28,14 @@ public record Figure(String section, String system, String metric, String unit, 
 		return of(section, system, metric, unit, samples, null, null);
 	}
 
-	/** Median over the baseline's median; NaN for a baseline row. */
+	/**
+	 * Median over the baseline's median; NaN for a baseline row, and for bytes allocated
+	 * against a baseline that allocates nothing (JMH's GC profiler reports such a baseline as
+	 * some 0.00005 B/op, which would turn any allocation into millions of times "more").
+	 */
 	public double ratio() {
-		return (this.baseline == null || this.baselineMedian == 0) ? Double.NaN : this.median / this.baselineMedian;
+		boolean nothing = this.baselineMedian == 0 || ("B/op".equals(this.unit) && this.baselineMedian < 1);
+		return (this.baseline == null || nothing) ? Double.NaN : this.median / this.baselineMedian;
 	}
 
 	public boolean hasValues() {

@@ -137,6 +137,9 @@ public final class ResultsWriter {
 		if (f.baseline() == null) {
 			return "(baseline)";
 		}
+		if (Double.isNaN(f.ratio()) && "B/op".equals(f.unit()) && f.baselineMedian() < 1) {
+			return "n/a: " + f.baseline() + " allocates nothing";
+		}
 		if (Double.isNaN(f.ratio())) {
 			return "n/a (" + f.baseline() + " = " + number(f.baselineMedian()) + ")";
 		}
