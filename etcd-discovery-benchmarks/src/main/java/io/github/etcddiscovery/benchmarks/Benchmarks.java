@@ -43,19 +43,19 @@ public final class Benchmarks {
 		String loadBefore = ResultsWriter.loadAverage();
 		Report report = new Report();
 		try (Servers servers = new Servers()) {
-			// Eureka's crash with its defaults waits minutes (a 90 s lease its server counts twice,
-			// a 60 s eviction timer, three caches of 30-35 s) and is idle but for a light call
-			// loop: it starts first, on its own Eureka server, and goes on while JMH's forked
-			// JVMs measure the lookups, which start once its applications have started and its
-			// provider is killed.
+			// Eureka's crash with its defaults waits minutes (three caches of 30-35 s until its
+			// provider reaches the caller; then a 90 s lease its server counts twice, a 60 s
+			// eviction timer and the caches again) and is idle but for a light call loop: it
+			// starts first, on its own Eureka server, and goes on while JMH's forked JVMs measure
+			// the lookups, which start once its applications and its provider have started.
 			List<Thread> waiting = new ArrayList<>();
 			if (!profile.smoke()) {
-				java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
+				java.util.concurrent.CountDownLatch providerUp = new java.util.concurrent.CountDownLatch(1);
 				waiting.add(inParallel(report, "3. Crash: Eureka defaults",
-						() -> Crash.runLight(servers, report, Registry.EUREKA_DEFAULTS, killed::countDown), killed));
-				killed.await(3, java.util.concurrent.TimeUnit.MINUTES);
+						() -> Crash.runLight(servers, report, Registry.EUREKA_DEFAULTS, providerUp::countDown), providerUp));
+				providerUp.await(3, java.util.concurrent.TimeUnit.MINUTES);
 			}
-			attempt(report, "1. Lookup", () -> Lookup.run(report, profile));
+			attempt(report, "1. Lookup", () -> Lookup.run(servers, report, profile));
 			attempt(report, "5. Scale of one application", () -> Scale.run(servers, report, profile));
 			propagation(servers, report, profile);
 			// The peers' other defaults wait for caches of 30-90 s, mostly idle: they run on their

@@ -83,9 +83,9 @@ public class LookupBenchmark {
 		}
 	}
 
-	/** A forked JVM stops its servers (etcd is a process of its own); in-process runs share them. */
+	/** A forked JVM closes its application; in-process runs share them. */
 	@TearDown(Level.Trial)
-	public void tearDown(BenchmarkParams params) throws Exception {
+	public void tearDown(BenchmarkParams params) {
 		if (params.getForks() > 0) {
 			LookupFixtures.close();
 		}

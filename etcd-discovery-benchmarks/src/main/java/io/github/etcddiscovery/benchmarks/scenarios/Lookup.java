@@ -2,6 +2,7 @@ package io.github.etcddiscovery.benchmarks.scenarios;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.etcddiscovery.benchmarks.Figure;
@@ -10,6 +11,7 @@ import io.github.etcddiscovery.benchmarks.Report;
 import io.github.etcddiscovery.benchmarks.lookup.LookupBenchmark;
 import io.github.etcddiscovery.benchmarks.lookup.LookupFixtures;
 import io.github.etcddiscovery.benchmarks.systems.Registry;
+import io.github.etcddiscovery.benchmarks.systems.Servers;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -24,9 +26,11 @@ import org.openjdk.jmh.util.Statistics;
  * ns/op and bytes allocated per op, each against {@code ConcurrentHashMap.get} for the same
  * size; the reactive lookup and {@code choose()} also against what their API costs at best
  * ({@code floor...} benchmarks, rows "etcd (vs API floor)"). The peers run with their fastest
- * settings (which do not change what a {@code DiscoveryClient} lookup does). The quick and full profiles fork one JVM per benchmark,
- * so that no benchmark's JIT profile or garbage colours another's; the smoke profile runs in
- * this JVM, where the servers and applications start once for all benchmarks.
+ * settings (which do not change what a {@code DiscoveryClient} lookup does). The quick and full
+ * profiles fork one JVM per benchmark, so that no benchmark's JIT profile or garbage colours
+ * another's; each fork starts the caller application it measures against the run's servers
+ * ({@link LookupFixtures#prepare}). The smoke profile runs in this JVM, where the applications
+ * start once for all benchmarks.
  */
 public final class Lookup {
 
@@ -35,7 +39,7 @@ public final class Lookup {
 	private Lookup() {
 	}
 
-	public static void run(Report report, Profile profile) throws Exception {
+	public static void run(Servers servers, Report report, Profile profile) throws Exception {
 		boolean smoke = profile.smoke();
 		int warmupMillis = smoke ? 50 : profile.full() ? 700 : 400;
 		int measurementMillis = smoke ? 50 : profile.full() ? 1000 : 600;
@@ -44,23 +48,14 @@ public final class Lookup {
 			// The before-the-memo figure stays in the full profile; the quick one keeps its 10 minutes.
 			builder.exclude(LookupBenchmark.class.getName() + ".etcdGetInstancesBeforeMemo");
 		}
-		Options options = builder.include(LookupBenchmark.class.getName())
-			.forks(smoke ? 0 : 1)
-			.warmupIterations(profile.jmhIterations())
-			.warmupTime(TimeValue.milliseconds(warmupMillis))
-			.measurementIterations(profile.jmhIterations())
-			.measurementTime(TimeValue.milliseconds(measurementMillis))
-			.timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
-			.mode(org.openjdk.jmh.annotations.Mode.AverageTime)
-			.addProfiler(GCProfiler.class)
-			.shouldFailOnError(true)
-			.build();
 		Collection<RunResult> results;
 		try {
-			results = new Runner(options).run();
+			// The servers run in this JVM (etcd in a process of its own): a fork starts only its caller.
+			List<String> endpoints = LookupFixtures.prepare(servers);
+			results = new Runner(options(builder, profile, endpoints, warmupMillis, measurementMillis)).run();
 		}
 		finally {
-			LookupFixtures.close();
+			LookupFixtures.cleanUp(servers);
 		}
 		Map<String, Statistics[]> baselines = new HashMap<>();
 		Map<String, Statistics[]> floors = new HashMap<>();
@@ -99,6 +94,22 @@ public final class Lookup {
 				+ " ms after as many warm-up iterations of " + warmupMillis + " ms, "
 				+ (smoke ? "in-process (forks=0)" : "one fork per benchmark") + ", "
 				+ "GC profiler; p99 is the worst iteration's average, not a per-call percentile.");
+	}
+
+	private static Options options(OptionsBuilder builder, Profile profile, List<String> endpoints, int warmupMillis,
+			int measurementMillis) {
+		return builder.include(LookupBenchmark.class.getName())
+			.forks(profile.smoke() ? 0 : 1)
+			.jvmArgsAppend(endpoints.toArray(String[]::new))
+			.warmupIterations(profile.jmhIterations())
+			.warmupTime(TimeValue.milliseconds(warmupMillis))
+			.measurementIterations(profile.jmhIterations())
+			.measurementTime(TimeValue.milliseconds(measurementMillis))
+			.timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
+			.mode(org.openjdk.jmh.annotations.Mode.AverageTime)
+			.addProfiler(GCProfiler.class)
+			.shouldFailOnError(true)
+			.build();
 	}
 
 	private static Figure figure(String metric, String unit, Statistics stats, Statistics baseline) {

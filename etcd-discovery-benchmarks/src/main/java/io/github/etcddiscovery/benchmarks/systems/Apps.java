@@ -25,8 +25,13 @@ public final class Apps implements AutoCloseable {
 	private final List<ConfigurableApplicationContext> started = new ArrayList<>();
 
 	public Apps(Registry registry, Servers servers) {
+		this(registry, servers.endpoint(registry));
+	}
+
+	/** Applications of a server started elsewhere (a forked JVM's, started by its parent). */
+	public Apps(Registry registry, String endpoint) {
 		this.registry = registry;
-		this.endpoint = servers.endpoint(registry);
+		this.endpoint = endpoint;
 	}
 
 	public Registry registry() {

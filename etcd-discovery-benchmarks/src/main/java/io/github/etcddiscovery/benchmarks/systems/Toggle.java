@@ -55,7 +55,7 @@ public interface Toggle {
 
 		private final String body;
 
-		EurekaRest(String eurekaUrl, String serviceId, String instanceId, int port) {
+		public EurekaRest(String eurekaUrl, String serviceId, String instanceId, int port) {
 			SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
 			requests.setReadTimeout(Duration.ofSeconds(10));
 			this.http = RestClient.builder().baseUrl(eurekaUrl).requestFactory(requests).build();
