@@ -50,10 +50,13 @@ public final class Crash {
 	 * that takes minutes and runs alongside the lookup figure, whose forked JVMs it must
 	 * disturb as little as it can. Its failed calls are compared through the figure per
 	 * 1,000 calls/s.
-	 * @param killed runs once the provider is killed: what follows is waiting
+	 * @param providerUp runs once the provider has started: what follows is waiting, for its
+	 * registration to reach the caller, then for its expiry once killed, with the light call
+	 * loop in between
 	 */
-	public static void runLight(Servers servers, Report report, Registry registry, Runnable killed) throws Exception {
-		run(servers, report, registry, registry.label(), java.util.List.of(), false, LIGHT, 1, killed);
+	public static void runLight(Servers servers, Report report, Registry registry, Runnable providerUp)
+			throws Exception {
+		run(servers, report, registry, registry.label(), java.util.List.of(), false, LIGHT, 1, providerUp);
 	}
 
 	/**
@@ -68,7 +71,7 @@ public final class Crash {
 	}
 
 	private static void run(Servers servers, Report report, Registry registry, String label,
-			java.util.List<String> extraProperties, boolean smoke, Pace pace, int samples, Runnable killed)
+			java.util.List<String> extraProperties, boolean smoke, Pace pace, int samples, Runnable providerUp)
 			throws Exception {
 		Samples removed = new Samples();
 		Samples failed = new Samples();
@@ -84,6 +87,7 @@ public final class Crash {
 						registry.properties("crashing", victimId, apps.endpoint(), true));
 				properties.addAll(extraProperties);
 				try (ChildApp victim = ChildApp.start(properties, smoke ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation")) {
+					providerUp.run();
 					Propagation.await(limit, () -> Apps.offered(supplier).contains(victimId));
 					try (CallLoop calls = new CallLoop(caller, "crashing", victimId, pace.threads(), limit.plusSeconds(40),
 							500_000, pace.pause())) {
@@ -92,7 +96,6 @@ public final class Crash {
 						long callsBefore = calls.calls();
 						long killedAt = System.nanoTime();
 						victim.kill();
-						killed.run();
 						long deadline = killedAt + limit.toNanos();
 						while (Apps.offered(supplier).contains(victimId) && System.nanoTime() < deadline) {
 							LockSupport.parkNanos(1_000_000);
