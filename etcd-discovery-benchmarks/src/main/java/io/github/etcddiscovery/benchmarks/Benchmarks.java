@@ -47,7 +47,9 @@ public final class Benchmarks {
 			// provider reaches the caller; then a 90 s lease its server counts twice, a 60 s
 			// eviction timer and the caches again) and is idle but for a light call loop: it
 			// starts first, on its own Eureka server, and goes on while JMH's forked JVMs measure
-			// the lookups, which start once its applications and its provider have started.
+			// the lookups, which start once its applications and its provider have started, and
+			// for about a minute after them (the scale figure and etcd's propagation, whose
+			// figures are ratios to floors measured alongside them).
 			List<Thread> waiting = new ArrayList<>();
 			if (!profile.smoke()) {
 				java.util.concurrent.CountDownLatch providerUp = new java.util.concurrent.CountDownLatch(1);

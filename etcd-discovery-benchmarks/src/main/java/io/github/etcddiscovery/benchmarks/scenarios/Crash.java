@@ -46,8 +46,9 @@ public final class Crash {
 	}
 
 	/**
-	 * The same scenario with callers at a light pace (one thread, 10 ms apart): for a sample
-	 * that takes minutes and runs alongside the lookup figure, whose forked JVMs it must
+	 * The same scenario with callers at a light pace (one thread, 10 ms apart, the list looked
+	 * at every 10 ms): for a sample that takes minutes and runs alongside the lookup figure
+	 * and, for its last minute or so, the scale figure and etcd's propagation, which it must
 	 * disturb as little as it can. Its failed calls are compared through the figure per
 	 * 1,000 calls/s.
 	 * @param providerUp runs once the provider has started: what follows is waiting, for its
@@ -88,7 +89,7 @@ public final class Crash {
 				properties.addAll(extraProperties);
 				try (ChildApp victim = ChildApp.start(properties, smoke ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation")) {
 					providerUp.run();
-					Propagation.await(limit, () -> Apps.offered(supplier).contains(victimId));
+					Propagation.await(limit, Duration.ofMillis(50), () -> Apps.offered(supplier).contains(victimId));
 					try (CallLoop calls = new CallLoop(caller, "crashing", victimId, pace.threads(), limit.plusSeconds(40),
 							500_000, pace.pause())) {
 						Propagation.await(Duration.ofSeconds(30), () -> calls.lastByWatched() > 0);
@@ -98,7 +99,7 @@ public final class Crash {
 						victim.kill();
 						long deadline = killedAt + limit.toNanos();
 						while (Apps.offered(supplier).contains(victimId) && System.nanoTime() < deadline) {
-							LockSupport.parkNanos(1_000_000);
+							LockSupport.parkNanos(pace.look().toNanos());
 						}
 						long gone = System.nanoTime();
 						long sent = calls.calls();
@@ -121,12 +122,16 @@ public final class Crash {
 				null, null));
 	}
 
-	/** How hard the caller calls: threads, each pausing between two calls. */
-	private record Pace(int threads, Duration pause) {
+	/**
+	 * How hard the caller calls (threads, each pausing between two calls), and how often the
+	 * caller's list is looked at after the kill.
+	 */
+	private record Pace(int threads, Duration pause, Duration look) {
 	}
 
-	private static final Pace NORMAL = new Pace(2, Duration.ofMillis(2));
+	private static final Pace NORMAL = new Pace(2, Duration.ofMillis(2), Duration.ofMillis(1));
 
-	private static final Pace LIGHT = new Pace(1, Duration.ofMillis(10));
+	/** For minutes of waiting: 10 ms is below 0.01 % of what it times. */
+	private static final Pace LIGHT = new Pace(1, Duration.ofMillis(10), Duration.ofMillis(10));
 
 }

@@ -264,12 +264,17 @@ public final class Propagation {
 	}
 
 	static void await(Duration timeout, BooleanSupplier condition) {
+		await(timeout, Duration.ofMillis(1), condition);
+	}
+
+	/** Waits for {@code condition}, looking every {@code every}: coarser where nothing is timed. */
+	static void await(Duration timeout, Duration every, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("Condition not met within " + timeout);
 			}
-			LockSupport.parkNanos(1_000_000);
+			LockSupport.parkNanos(every.toNanos());
 		}
 	}
 
