@@ -34,8 +34,13 @@ public record Figure(String section, String system, String metric, String unit, 
 	 * some 0.00005 B/op, which would turn any allocation into millions of times "more").
 	 */
 	public double ratio() {
-		boolean nothing = this.baselineMedian == 0 || ("B/op".equals(this.unit) && this.baselineMedian < 1);
+		boolean nothing = this.baselineMedian == 0 || baselineAllocatesNothing();
 		return (this.baseline == null || nothing) ? Double.NaN : this.median / this.baselineMedian;
+	}
+
+	/** Whether this row counts bytes allocated against a baseline that allocates less than one. */
+	public boolean baselineAllocatesNothing() {
+		return this.baseline != null && "B/op".equals(this.unit) && this.baselineMedian < 1;
 	}
 
 	public boolean hasValues() {

@@ -137,7 +137,7 @@ public final class ResultsWriter {
 		if (f.baseline() == null) {
 			return "(baseline)";
 		}
-		if (Double.isNaN(f.ratio()) && "B/op".equals(f.unit()) && f.baselineMedian() < 1) {
+		if (f.baselineAllocatesNothing()) {
 			return "n/a: " + f.baseline() + " allocates nothing";
 		}
 		if (Double.isNaN(f.ratio())) {
